@@ -1,0 +1,94 @@
+"""Which source column feeds which product field, given on the command line or in a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+_SCALAR_FIELDS = ("id", "title", "description", "image", "group_id", "price")
+
+
+class MappingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """Source columns for each product field.
+
+    `attributes` maps attribute name -> source column; None means "every column not used by
+    another field". `text_attributes` names the attributes in the canonical text; None means all
+    string attributes, in column order.
+    """
+
+    id: str = "id"
+    title: str = "title"
+    description: str | None = None
+    image: str | None = None
+    group_id: str | None = None
+    price: str | None = None
+    attributes: dict[str, str] | None = None
+    text_attributes: tuple[str, ...] | None = None
+    numeric_attributes: tuple[str, ...] = field(default=())
+
+    def used_columns(self) -> set[str]:
+        return {c for c in (getattr(self, f) for f in _SCALAR_FIELDS) if c}
+
+    def resolve_attributes(self, columns: Sequence[str]) -> dict[str, str]:
+        if self.attributes is not None:
+            missing = [c for c in self.attributes.values() if c not in columns]
+            if missing:
+                raise MappingError(f"attribute column(s) {missing} not in the file; columns are {list(columns)}")
+            return dict(self.attributes)
+        used = self.used_columns()
+        return {c: c for c in columns if c not in used}
+
+    def check_columns(self, columns: Sequence[str]) -> None:
+        for name in _SCALAR_FIELDS:
+            column = getattr(self, name)
+            if column and column not in columns:
+                raise MappingError(
+                    f"the mapping says {name}={column!r} but the file has no such column; "
+                    f"columns are {list(columns)}"
+                )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> FieldMapping:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        fields = data.get("fields", data)
+        return cls.from_dict(fields)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> FieldMapping:
+        unknown = set(data) - {*_SCALAR_FIELDS, "attributes", "text_attributes", "numeric_attributes"}
+        if unknown:
+            raise MappingError(f"unknown mapping key(s) {sorted(unknown)}; known: {[*_SCALAR_FIELDS, 'attributes']}")
+        kwargs: dict[str, object] = {k: v for k, v in data.items() if k in _SCALAR_FIELDS}
+        attrs = data.get("attributes")
+        if isinstance(attrs, list):
+            kwargs["attributes"] = {str(a): str(a) for a in attrs}
+        elif isinstance(attrs, dict):
+            kwargs["attributes"] = {str(k): str(v) for k, v in attrs.items()}
+        for key in ("text_attributes", "numeric_attributes"):
+            if key in data:
+                kwargs[key] = tuple(str(a) for a in data[key])  # type: ignore[attr-defined]
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+    def with_pairs(self, pairs: Iterable[str]) -> FieldMapping:
+        """Apply command-line overrides such as `title=prod_name` or `attributes=colour,type`."""
+        updates: dict[str, object] = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep:
+                raise MappingError(f"field mapping {pair!r} must look like field=column, e.g. title=prod_name")
+            key = key.strip()
+            if key in ("attributes", "text_attributes", "numeric_attributes"):
+                names = tuple(v.strip() for v in value.split(",") if v.strip())
+                updates[key] = {n: n for n in names} if key == "attributes" else names
+            elif key in _SCALAR_FIELDS:
+                updates[key] = value.strip() or None
+            else:
+                raise MappingError(f"unknown product field {key!r}; use one of {[*_SCALAR_FIELDS, 'attributes']}")
+        return replace(self, **updates)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""The product record every other part of modasearch works with."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+AttributeValue = str | int | float
+
+
+@dataclass(frozen=True)
+class Product:
+    """One sellable article. `group_id` ties colour/size variants of one product together."""
+
+    id: str
+    title: str
+    description: str = ""
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    image: str | None = None
+    group_id: str | None = None
+    price: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Product:
+        return cls(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            description=str(data.get("description") or ""),
+            attributes=dict(data.get("attributes") or {}),
+            image=data.get("image"),
+            group_id=data.get("group_id"),
+            price=None if data.get("price") is None else float(data["price"]),
+        )
+
+
+@dataclass
+class Catalog:
+    """Products plus what the loader learned about them.
+
+    `text_attributes` names the attributes that go into the canonical product text, in order;
+    `root` is the directory relative image references resolve against.
+    """
+
+    products: list[Product]
+    text_attributes: tuple[str, ...] = ()
+    name: str = "catalog"
+    root: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    def __iter__(self) -> Iterator[Product]:
+        return iter(self.products)
+
+    def fingerprint(self) -> str:
+        return fingerprint(self.products, self.text_attributes)
+
+    def attribute_names(self) -> list[str]:
+        names: dict[str, None] = {}
+        for product in self.products:
+            names.update(dict.fromkeys(product.attributes))
+        return list(names)
+
+
+def fingerprint(products: Sequence[Product], text_attributes: Sequence[str] = ()) -> str:
+    """A content hash of the catalog: any change to any product changes it."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(list(text_attributes)).encode())
+    for product in products:
+        digest.update(json.dumps(product.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]

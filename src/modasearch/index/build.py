@@ -1,0 +1,108 @@
+"""Build an index from a catalog: encode, upsert, index payload fields, optimise, write the manifest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modasearch.catalog.product import Catalog, Product
+from modasearch.catalog.text import product_text
+from modasearch.index.encoding import EncoderSet
+from modasearch.index.manifest import Manifest
+from modasearch.index.payload import field_kinds, payload_key, to_payload, vocabulary
+from modasearch.index.store import create_backend, staging
+from modasearch.index.types import IndexBackend, IndexPoint, VectorLayout, point_id
+
+Progress = Callable[[int, int], None]
+
+
+class EmptyCatalogError(ValueError):
+    pass
+
+
+@dataclass
+class BuildStats:
+    products: int = 0
+    seconds: float = 0.0
+    encode_seconds: dict[str, float] = field(default_factory=dict)
+    write_seconds: float = 0.0
+    optimize_seconds: float = 0.0
+
+
+def layout_for(encoders: EncoderSet) -> VectorLayout:
+    dense = {"dense": encoders.dense.dim} if encoders.dense is not None else {}
+    sparse = {"bm25": True, **({"splade": False} if encoders.splade is not None else {})}
+    return VectorLayout(dense=dense, sparse=sparse)
+
+
+def index_products(
+    backend: IndexBackend,
+    encoders: EncoderSet,
+    products: Sequence[Product],
+    text_attributes: Sequence[str],
+    batch_size: int = 256,
+    progress: Progress | None = None,
+) -> float:
+    """Encode and upsert products in batches; returns the seconds spent writing to the engine."""
+    write_seconds = 0.0
+    for start in range(0, len(products), batch_size):
+        batch = products[start : start + batch_size]
+        texts = [product_text(p, text_attributes) for p in batch]
+        encoded = encoders.encode_documents(texts)
+        points = []
+        for i, (product, text) in enumerate(zip(batch, texts, strict=True)):
+            sparse = {"bm25": encoded.bm25[i]}
+            if encoded.splade is not None:
+                sparse["splade"] = encoded.splade[i]
+            dense = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
+            points.append(IndexPoint(point_id(product.id), dense, sparse, to_payload(product, text)))
+        t = time.perf_counter()
+        backend.upsert(points)
+        write_seconds += time.perf_counter() - t
+        if progress:
+            progress(min(start + batch_size, len(products)), len(products))
+    return write_seconds
+
+
+def build_index(
+    catalog: Catalog,
+    directory: Path,
+    encoders: EncoderSet,
+    server: str | None = None,
+    batch_size: int = 256,
+    progress: Progress | None = None,
+) -> tuple[Manifest, BuildStats]:
+    """Build into a temporary sibling directory and swap it in at the end."""
+    if not catalog.products:
+        raise EmptyCatalogError("the catalog has no products: nothing to index (see the load report for skipped rows)")
+    started = time.perf_counter()
+    stats = BuildStats(products=len(catalog))
+    kinds = field_kinds(catalog.products)
+    collection = f"modasearch-{catalog.name}-{time.strftime('%Y%m%d%H%M%S')}"
+    with staging(directory) as tmp:
+        backend, backend_info = create_backend(tmp, layout_for(encoders), server, collection)
+        stats.write_seconds = index_products(
+            backend, encoders, catalog.products, catalog.text_attributes, batch_size, progress
+        )
+        for name, kind in kinds.items():
+            backend.create_payload_index(payload_key(name), kind)
+        t = time.perf_counter()
+        backend.optimize()
+        stats.optimize_seconds = time.perf_counter() - t
+        manifest = Manifest(
+            catalog={"name": catalog.name, "fingerprint": catalog.fingerprint(), "root": catalog.root,
+                     "text_attributes": list(catalog.text_attributes)},
+            encoders=encoders.specs(),
+            fields=dict(kinds),
+            vocab=vocabulary(catalog.products, kinds),
+            settings={"batch_size": batch_size},
+            backend=backend_info,
+            counts={"products": backend.count()},
+        )  # fmt: skip
+        manifest.save(tmp)
+        backend.close()
+    stats.encode_seconds = dict(encoders.seconds)
+    stats.seconds = time.perf_counter() - started
+    return manifest, stats

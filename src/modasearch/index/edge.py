@@ -1,0 +1,133 @@
+"""Qdrant Edge: the real Qdrant engine embedded in this process, persisted in a directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
+
+
+def _condition(c: Condition) -> qe.FieldCondition:
+    if c.is_range:
+        return qe.FieldCondition(key=c.key, range=qe.RangeFloat(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
+    if c.any_of is not None:
+        return qe.FieldCondition(key=c.key, match=qe.MatchAny(any=list(c.any_of)))
+    return qe.FieldCondition(key=c.key, match=qe.MatchValue(value=c.equals))
+
+
+def edge_filter(conditions: tuple[Condition, ...]) -> qe.Filter | None:
+    return qe.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+
+
+def _vector(query: VectorQuery) -> Any:
+    if query.sparse is not None:
+        return qe.SparseVector(indices=query.sparse.indices, values=query.sparse.values)
+    return query.dense
+
+
+def _hits(points: list[Any]) -> list[Hit]:
+    return [Hit(str(p.id), float(getattr(p, "score", 0.0) or 0.0), dict(p.payload or {})) for p in points]
+
+
+class EdgeBackend:
+    def __init__(self, shard: qe.EdgeShard) -> None:
+        self.shard = shard
+
+    @classmethod
+    def create(cls, path: Path, layout: VectorLayout, hnsw_m: int = 16, ef_construct: int = 100) -> EdgeBackend:
+        dense = {
+            name: qe.EdgeVectorParams(
+                size=dim,
+                distance=qe.Distance.Cosine,
+                hnsw_config=qe.HnswIndexConfig(m=hnsw_m, ef_construct=ef_construct, full_scan_threshold=10000),
+                quantization_config=qe.ScalarQuantizationConfig(type=qe.ScalarType.Int8, always_ram=True),
+            )
+            for name, dim in layout.dense.items()
+        }
+        sparse = {
+            name: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf) if idf else qe.EdgeSparseVectorParams()
+            for name, idf in layout.sparse.items()
+        }
+        config = qe.EdgeConfig(
+            vectors=dense, sparse_vectors=sparse, optimizers=qe.EdgeOptimizersConfig(indexing_threshold=10000)
+        )
+        return cls(qe.EdgeShard.create(str(path), config))
+
+    @classmethod
+    def load(cls, path: Path) -> EdgeBackend:
+        return cls(qe.EdgeShard.load(str(path)))
+
+    def upsert(self, points: list[IndexPoint]) -> None:
+        edge_points = [
+            qe.Point(
+                id=p.id,
+                vector={
+                    **p.dense,
+                    **{n: qe.SparseVector(indices=v.indices, values=v.values) for n, v in p.sparse.items()},
+                },
+                payload=p.payload,
+            )
+            for p in points
+        ]
+        self.shard.update(qe.UpdateOperation.upsert_points(edge_points))
+
+    def delete(self, ids: list[str]) -> None:
+        self.shard.update(qe.UpdateOperation.delete_points(list(ids)))
+        self.shard.flush()
+
+    def create_payload_index(self, key: str, kind: FieldKind) -> None:
+        schema = qe.PayloadSchemaType.Keyword if kind == "keyword" else qe.PayloadSchemaType.Float
+        self.shard.update(qe.UpdateOperation.create_field_index(key, schema))
+
+    def optimize(self) -> None:
+        self.shard.optimize()
+        self.shard.flush()
+
+    def _request(self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int) -> Any:
+        return qe.QueryRequest(
+            limit=limit,
+            offset=offset,
+            query=qe.Query.Nearest(_vector(query), using=query.using),
+            filter=edge_filter(conditions),
+            with_payload=True,
+        )
+
+    def search(self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0) -> list[Hit]:
+        return _hits(self.shard.query(self._request(query, conditions, limit, offset)))
+
+    def search_many(self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int) -> list[list[Hit]]:
+        batch = qe.QueryBatchRequest([self._request(q, conditions, limit, 0) for q in queries])
+        return [_hits(r) for r in self.shard.query_batch(batch)]
+
+    def search_rrf(
+        self,
+        queries: list[VectorQuery],
+        weights: list[float],
+        k: int,
+        conditions: tuple[Condition, ...],
+        limit: int,
+        offset: int,
+        candidates: int,
+    ) -> list[Hit]:
+        flt = edge_filter(conditions)
+        prefetches = [
+            qe.Prefetch(limit=candidates, query=qe.Query.Nearest(_vector(q), using=q.using), filter=flt)
+            for q in queries
+        ]
+        request = qe.QueryRequest(
+            limit=limit, offset=offset, prefetches=prefetches, query=qe.Fusion.Rrf(k=k, weights=weights),
+            filter=flt, with_payload=True,
+        )  # fmt: skip
+        return _hits(self.shard.query(request))
+
+    def retrieve(self, ids: list[str]) -> list[Hit]:
+        return _hits(self.shard.retrieve(list(ids), with_payload=True, with_vector=False))
+
+    def count(self, conditions: tuple[Condition, ...] = ()) -> int:
+        return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))
+
+    def close(self) -> None:
+        self.shard.close()

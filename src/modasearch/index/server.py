@@ -1,0 +1,152 @@
+"""A Qdrant server or cluster through qdrant-client: the scale-out path (needs the [server] extra).
+
+`location` is a URL (http://host:6333), ":memory:", or a local folder (qdrant-client's local mode,
+exact search only: fine for tests, not for production).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
+from modasearch.models.errors import missing_extra
+
+try:
+    from qdrant_client import QdrantClient
+    from qdrant_client import models as qm
+except ImportError:  # pragma: no cover - exercised only without the extra
+    QdrantClient = None
+    qm = None
+
+
+def connect(location: str, api_key: str | None = None) -> Any:
+    if QdrantClient is None:
+        raise missing_extra("the Qdrant server backend", "server")
+    if location == ":memory:":
+        return QdrantClient(location=":memory:")
+    if location.startswith(("http://", "https://")):
+        return QdrantClient(url=location, api_key=api_key)
+    return QdrantClient(path=location)
+
+
+def _condition(c: Condition) -> Any:
+    if c.is_range:
+        return qm.FieldCondition(key=c.key, range=qm.Range(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
+    if c.any_of is not None:
+        return qm.FieldCondition(key=c.key, match=qm.MatchAny(any=list(c.any_of)))
+    return qm.FieldCondition(key=c.key, match=qm.MatchValue(value=c.equals))
+
+
+def server_filter(conditions: tuple[Condition, ...]) -> Any:
+    return qm.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+
+
+def _vector(query: VectorQuery) -> Any:
+    if query.sparse is not None:
+        return qm.SparseVector(indices=query.sparse.indices, values=query.sparse.values)
+    return query.dense
+
+
+def _hits(points: list[Any]) -> list[Hit]:
+    return [Hit(str(p.id), float(getattr(p, "score", 0.0) or 0.0), dict(p.payload or {})) for p in points]
+
+
+class QdrantServerBackend:
+    def __init__(self, client: Any, collection: str) -> None:
+        self.client = client
+        self.collection = collection
+
+    @classmethod
+    def create(cls, client: Any, collection: str, layout: VectorLayout) -> QdrantServerBackend:
+        if client.collection_exists(collection):
+            client.delete_collection(collection)
+        client.create_collection(
+            collection,
+            vectors_config={
+                name: qm.VectorParams(
+                    size=dim,
+                    distance=qm.Distance.COSINE,
+                    quantization_config=qm.ScalarQuantization(
+                        scalar=qm.ScalarQuantizationConfig(type=qm.ScalarType.INT8, always_ram=True)
+                    ),
+                )
+                for name, dim in layout.dense.items()
+            },
+            sparse_vectors_config={
+                name: qm.SparseVectorParams(modifier=qm.Modifier.IDF if idf else None)
+                for name, idf in layout.sparse.items()
+            },
+        )
+        return cls(client, collection)
+
+    def upsert(self, points: list[IndexPoint]) -> None:
+        self.client.upsert(
+            self.collection,
+            points=[
+                qm.PointStruct(
+                    id=p.id,
+                    vector={
+                        **p.dense,
+                        **{n: qm.SparseVector(indices=v.indices, values=v.values) for n, v in p.sparse.items()},
+                    },
+                    payload=p.payload,
+                )
+                for p in points
+            ],
+            wait=True,
+        )
+
+    def delete(self, ids: list[str]) -> None:
+        self.client.delete(self.collection, points_selector=qm.PointIdsList(points=list(ids)), wait=True)
+
+    def create_payload_index(self, key: str, kind: FieldKind) -> None:
+        schema = qm.PayloadSchemaType.KEYWORD if kind == "keyword" else qm.PayloadSchemaType.FLOAT
+        self.client.create_payload_index(self.collection, key, field_schema=schema, wait=True)
+
+    def optimize(self) -> None:
+        """A server optimises in the background."""
+
+    def search(self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0) -> list[Hit]:
+        response = self.client.query_points(
+            self.collection, query=_vector(query), using=query.using, query_filter=server_filter(conditions),
+            limit=limit, offset=offset, with_payload=True,
+        )  # fmt: skip
+        return _hits(response.points)
+
+    def search_many(self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int) -> list[list[Hit]]:
+        flt = server_filter(conditions)
+        requests = [
+            qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=True)
+            for q in queries
+        ]
+        return [_hits(r.points) for r in self.client.query_batch_points(self.collection, requests=requests)]
+
+    def search_rrf(
+        self,
+        queries: list[VectorQuery],
+        weights: list[float],
+        k: int,
+        conditions: tuple[Condition, ...],
+        limit: int,
+        offset: int,
+        candidates: int,
+    ) -> list[Hit]:
+        flt = server_filter(conditions)
+        prefetch = [qm.Prefetch(query=_vector(q), using=q.using, filter=flt, limit=candidates) for q in queries]
+        response = self.client.query_points(
+            self.collection, prefetch=prefetch, query=qm.RrfQuery(rrf=qm.Rrf(k=k, weights=weights)),
+            query_filter=flt, limit=limit, offset=offset, with_payload=True,
+        )  # fmt: skip
+        return _hits(response.points)
+
+    def retrieve(self, ids: list[str]) -> list[Hit]:
+        return _hits(self.client.retrieve(self.collection, ids=list(ids), with_payload=True))
+
+    def count(self, conditions: tuple[Condition, ...] = ()) -> int:
+        return int(self.client.count(self.collection, count_filter=server_filter(conditions), exact=True).count)
+
+    def drop(self) -> None:
+        self.client.delete_collection(self.collection)
+
+    def close(self) -> None:
+        self.client.close()

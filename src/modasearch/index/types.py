@@ -1,0 +1,92 @@
+"""Backend-neutral index types: what the pipeline sends to an index and gets back."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from modasearch.models.onnx_text import SparseVec
+
+_NAMESPACE = uuid.UUID("6f1c2b8e-5d0a-4f43-9a51-7c7e0d6a3b21")
+FieldKind = Literal["keyword", "float"]
+
+
+def point_id(product_id: str) -> str:
+    """Qdrant wants integer or UUID ids; a product id maps to a stable UUID."""
+    return str(uuid.uuid5(_NAMESPACE, product_id))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter condition on a payload key: equals, any-of, or a numeric range."""
+
+    key: str
+    equals: str | int | float | bool | None = None
+    any_of: tuple[str | int, ...] | None = None
+    gte: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return any(v is not None for v in (self.gte, self.lte, self.gt, self.lt))
+
+
+@dataclass(frozen=True)
+class VectorQuery:
+    using: str
+    dense: list[float] | None = None
+    sparse: SparseVec | None = None
+
+
+@dataclass(frozen=True)
+class VectorLayout:
+    """Named vectors of an index: dense name -> dimension, sparse name -> uses engine-side IDF."""
+
+    dense: dict[str, int] = field(default_factory=dict)
+    sparse: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class IndexPoint:
+    id: str
+    dense: dict[str, list[float]]
+    sparse: dict[str, SparseVec]
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float
+    payload: dict[str, Any]
+
+
+class IndexBackend(Protocol):
+    """What the search pipeline needs from a vector engine. Filters always run inside the engine."""
+
+    def upsert(self, points: list[IndexPoint]) -> None: ...
+    def delete(self, ids: list[str]) -> None: ...
+    def create_payload_index(self, key: str, kind: FieldKind) -> None: ...
+    def optimize(self) -> None: ...
+    def search(
+        self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0
+    ) -> list[Hit]: ...
+    def search_many(
+        self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int
+    ) -> list[list[Hit]]: ...
+    def search_rrf(
+        self,
+        queries: list[VectorQuery],
+        weights: list[float],
+        k: int,
+        conditions: tuple[Condition, ...],
+        limit: int,
+        offset: int,
+        candidates: int,
+    ) -> list[Hit]: ...
+    def retrieve(self, ids: list[str]) -> list[Hit]: ...
+    def count(self, conditions: tuple[Condition, ...] = ()) -> int: ...
+    def close(self) -> None: ...

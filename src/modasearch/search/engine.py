@@ -1,0 +1,249 @@
+"""The public entry point: build or open an index, then search it.
+
+    engine = Engine.build(catalog, "my-index")
+    engine = Engine.open("my-index")
+    engine.search("black hoodie", mode="hybrid", k=10, filters={"index_group": "Menswear"})
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from modasearch.catalog.product import Catalog, Product
+from modasearch.catalog.text import product_text
+from modasearch.index.build import BuildStats, Progress, build_index, index_products
+from modasearch.index.encoding import EncoderSet
+from modasearch.index.manifest import Manifest
+from modasearch.index.payload import field_kinds, from_payload, payload_key, vocabulary
+from modasearch.index.store import open_backend, recover
+from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
+from modasearch.models.bm25 import average_length
+from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
+from modasearch.models.onnx_text import SparseVec
+from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.fusion import weighted_score_fusion
+from modasearch.search.results import SearchHit, SearchResults
+
+Mode = Literal["bm25", "splade", "dense", "hybrid"]
+FusionMethod = Literal["rrf", "score"]
+MODES: tuple[str, ...] = ("bm25", "splade", "dense", "hybrid")
+MAX_QUERY_CHARS = 1000
+MAX_K = 1000
+
+
+class QueryError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Which models an index is built with. None leaves that retriever out."""
+
+    dense_model: str | None = DEFAULT_DENSE
+    sparse_model: str | None = DEFAULT_SPARSE
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    batch_size: int = 256
+
+
+def _encoder_ref(spec: Mapping[str, Any]) -> str:
+    return str(spec["source"])
+
+
+class Engine:
+    def __init__(self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self.backend = backend
+        self.encoders = encoders
+        self.build_stats: BuildStats | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        catalog: Catalog,
+        directory: str | Path,
+        config: EngineConfig | None = None,
+        server: str | None = None,
+        progress: Progress | None = None,
+    ) -> Engine:
+        """Index `catalog` into `directory` (replacing any index there only once the build succeeded)."""
+        config = config or EngineConfig()
+        texts = [product_text(p, catalog.text_attributes) for p in catalog.products]
+        bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": round(average_length(texts), 3)}
+        encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25)
+        _, stats = build_index(catalog, Path(directory), encoders, server, config.batch_size, progress)
+        engine = cls.open(directory)
+        engine.build_stats = stats
+        return engine
+
+    @classmethod
+    def open(cls, directory: str | Path, dense_model: str | None = None, sparse_model: str | None = None) -> Engine:
+        """Open an index; overriding a model is allowed only if it is the one the index was built with."""
+        directory = Path(directory).resolve()
+        recover(directory)
+        manifest = Manifest.load(directory)
+        specs = manifest.encoders
+        dense_ref = dense_model or (_encoder_ref(specs["dense"]) if "dense" in specs else None)
+        sparse_ref = sparse_model or (_encoder_ref(specs["splade"]) if "splade" in specs else None)
+        encoders = EncoderSet.load(dense_ref, sparse_ref, specs["bm25"]["settings"])
+        for role in ("dense", "splade"):
+            encoder = getattr(encoders, role)
+            if encoder is not None:
+                manifest.check_encoder(role, encoder.spec.name, encoder.spec.version)
+        return cls(directory, manifest, open_backend(directory, manifest), encoders)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.backend.count()
+
+    @property
+    def modes(self) -> list[str]:
+        return [*self.encoders.roles(), "hybrid"]
+
+    # ---- search ----------------------------------------------------------------------------
+    def _check(self, query: str, mode: str, k: int, offset: int) -> str:
+        text = " ".join(query.split()) if isinstance(query, str) else ""
+        if not text:
+            raise QueryError("the query is empty: type some words to search for")
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+        if mode not in self.modes:
+            raise QueryError(f"unknown or unavailable mode {mode!r}; this index supports {self.modes}")
+        if not 1 <= k <= MAX_K:
+            raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
+        if offset < 0:
+            raise QueryError(f"offset must be >= 0, got {offset}")
+        return text
+
+    def _vector_query(self, text: str, role: str) -> VectorQuery | None:
+        vector = self.encoders.encode_query(text, role)
+        if isinstance(vector, SparseVec):
+            return VectorQuery(role, sparse=vector) if vector.indices else None
+        return VectorQuery(role, dense=np.asarray(vector).tolist())
+
+    def search(
+        self,
+        query: str,
+        mode: Mode | str = "hybrid",
+        k: int = 10,
+        offset: int = 0,
+        filters: Filters | None = None,
+        fusion: FusionMethod = "rrf",
+        weights: Mapping[str, float] | None = None,
+        rrf_k: int = 60,
+        candidates: int = 100,
+        explain: bool = False,
+    ) -> SearchResults:
+        started = time.perf_counter()
+        text = self._check(query, mode, k, offset)
+        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        roles = self.encoders.roles() if mode == "hybrid" else [mode]
+        weights = {r: float((weights or {}).get(r, 1.0)) for r in roles}
+        if any(w < 0 for w in weights.values()):
+            raise QueryError(f"weights must be >= 0, got {weights}")
+        roles = [r for r in roles if weights[r] > 0]
+        timings: dict[str, float] = {}
+        queries: list[VectorQuery] = []
+        for role in roles:
+            t = time.perf_counter()
+            vq = self._vector_query(text, role)
+            timings[f"encode_{role}"] = (time.perf_counter() - t) * 1000
+            if vq is not None:
+                queries.append(vq)
+        t = time.perf_counter()
+        pool = max(candidates, offset + k)
+        hits: list[Hit]
+        if not queries:
+            hits = []
+        elif len(queries) == 1:
+            hits = self.backend.search(queries[0], conditions, k, offset)
+        elif fusion == "rrf":
+            hits = self.backend.search_rrf(
+                queries, [weights[q.using] for q in queries], rrf_k, conditions, k, offset, pool
+            )
+        elif fusion == "score":
+            hits = self._score_fusion(queries, weights, conditions, pool)[offset : offset + k]
+        else:
+            raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        explained = self._explain(queries, conditions, pool) if explain else None
+        results = [
+            SearchHit(
+                product=from_payload(h.payload),
+                score=h.score,
+                rank=offset + i + 1,
+                scores={q.using: explained[q.using].get(h.id) for q in queries} if explained else None,
+            )
+            for i, h in enumerate(hits)
+        ]
+        took = (time.perf_counter() - started) * 1000
+        return SearchResults(text, mode, results, offset, took, timings)
+
+    def _score_fusion(
+        self, queries: list[VectorQuery], weights: Mapping[str, float], conditions: tuple[Any, ...], pool: int
+    ) -> list[Hit]:
+        lists = self.backend.search_many(queries, conditions, pool)
+        payloads = {h.id: h.payload for hits in lists for h in hits}
+        rankings = {q.using: [(h.id, h.score) for h in hits] for q, hits in zip(queries, lists, strict=True)}
+        fused = weighted_score_fusion(rankings, weights)
+        return [Hit(doc, score, payloads[doc]) for doc, score in fused]
+
+    def _explain(
+        self, queries: list[VectorQuery], conditions: tuple[Any, ...], pool: int
+    ) -> dict[str, dict[str, float]]:
+        lists = self.backend.search_many(queries, conditions, pool)
+        return {q.using: {h.id: h.score for h in hits} for q, hits in zip(queries, lists, strict=True)}
+
+    # ---- products --------------------------------------------------------------------------
+    def get(self, product_id: str) -> Product | None:
+        found = self.backend.retrieve([point_id(product_id)])
+        return from_payload(found[0].payload) if found else None
+
+    def add(self, products: Sequence[Product], progress: Progress | None = None) -> int:
+        """Add or replace products (same id = update). New attribute fields become filterable."""
+        if not products:
+            return 0
+        text_attributes = self.manifest.catalog.get("text_attributes", [])
+        index_products(self.backend, self.encoders, products, text_attributes, progress=progress)
+        self._merge_fields(products)
+        self._commit()
+        return len(products)
+
+    def delete(self, product_ids: Iterable[str]) -> int:
+        """Remove products; returns how many existed. Deleted products are never returned again."""
+        ids = [point_id(p) for p in product_ids]
+        existing = [h.id for h in self.backend.retrieve(ids)]
+        if existing:
+            self.backend.delete(existing)
+            self._commit()
+        return len(existing)
+
+    def _merge_fields(self, products: Sequence[Product]) -> None:
+        for name, kind in field_kinds(products).items():
+            if name not in self.manifest.fields:
+                self.manifest.fields[name] = kind
+                self.backend.create_payload_index(payload_key(name), kind)
+        for name, values in vocabulary(products, self.manifest.fields).items():  # type: ignore[arg-type]
+            known = self.manifest.vocab.setdefault(name, [])
+            known.extend(v for v in values if v not in set(known))
+
+    def _commit(self) -> None:
+        self.manifest.revision += 1
+        self.manifest.counts["products"] = self.backend.count()
+        self.manifest.save(self.directory)

@@ -1,0 +1,38 @@
+"""What a search returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from modasearch.catalog.product import Product
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    product: Product
+    score: float
+    rank: int
+    scores: dict[str, float | None] | None = None  # per retriever, when explain=True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "score": self.score, "product": self.product.to_dict(), "scores": self.scores}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    mode: str
+    hits: list[SearchHit]
+    offset: int = 0
+    took_ms: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.hits)
+
+    def ids(self) -> list[str]:
+        return [h.product.id for h in self.hits]
