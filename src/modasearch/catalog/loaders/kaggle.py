@@ -25,7 +25,6 @@ def load_kaggle(root: str | Path, only_with_images: bool = False) -> tuple[Catal
         raise CatalogError(f"{styles} not found: a Kaggle catalog is a folder with styles.csv and images/")
     report = LoadReport(source=str(styles))
     collector = ProductCollector(report)
-    image_dir = root / "images"
     reader = csv.reader(decoded_lines(styles, report))
     header = next(reader, None)
     if header is None or [h.strip() for h in header[: len(COLUMNS)]] != list(COLUMNS):
@@ -38,14 +37,14 @@ def load_kaggle(root: str | Path, only_with_images: bool = False) -> tuple[Catal
             report.rows_read += 1
             report.skipped(line, f"too few fields: {len(fields)} of {len(COLUMNS)}")
             continue
+        image = f"images/{fields[0].strip()}.jpg"
+        has_image = (root / image).exists()
+        if only_with_images and not has_image:
+            continue  # asked for by the caller, not a problem of the row
         if len(fields) > len(COLUMNS):
             report.recovered(line, "unquoted commas in title: trailing fields joined")
             fields = [*fields[: len(COLUMNS) - 1], ",".join(fields[len(COLUMNS) - 1 :])]
         row = dict(zip(COLUMNS, fields, strict=True))
-        image = f"images/{row['id'].strip()}.jpg"
-        has_image = (image_dir / f"{row['id'].strip()}.jpg").exists()
-        if only_with_images and not has_image:
-            continue  # asked for by the caller, not a problem of the row
         collector.add(
             line,
             id=row["id"],

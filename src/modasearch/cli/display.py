@@ -1,0 +1,53 @@
+"""Rich output shared by the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from modasearch.catalog.report import LoadReport
+from modasearch.index.build import Progress as ProgressFn
+from modasearch.search.results import SearchResults
+
+console = Console()
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[ProgressFn]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_report(report: LoadReport, show: int) -> None:
+    style = "yellow" if report.issues else "green"
+    console.print(f"[{style}]{report.summary()}[/]")
+    for issue in report.issues[:show]:
+        console.print(f"  {issue}")
+    if len(report.issues) > show:
+        console.print(f"  … {len(report.issues) - show} more (use --show-issues N to list them)")
+
+
+def results_table(results: SearchResults, explain: bool) -> Table:
+    table = Table(title=f"{results.query!r} · {results.mode} · {results.took_ms:.1f} ms", title_justify="left")
+    for name in ("#", "score", "id", "title", "attributes"):
+        table.add_column(name, overflow="fold")
+    if explain:
+        table.add_column("per retriever")
+    for hit in results:
+        p = hit.product
+        attrs = ", ".join(str(v) for v in list(p.attributes.values())[:5])
+        row = [str(hit.rank), f"{hit.score:.4f}", p.id, p.title, attrs]
+        if explain:
+            row.append(" ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in (hit.scores or {}).items()))
+        table.add_row(*row)
+    return table

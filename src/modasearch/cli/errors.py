@@ -1,0 +1,37 @@
+"""Turn the errors a person can fix into one red line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from modasearch.catalog.loaders.rows import CatalogError
+from modasearch.catalog.mapping import MappingError
+from modasearch.index.build import EmptyCatalogError
+from modasearch.index.manifest import IndexStateError
+from modasearch.models.errors import ModelError
+from modasearch.search.engine import QueryError
+from modasearch.search.filters import FilterError
+
+USER_ERRORS = (CatalogError, MappingError, EmptyCatalogError, IndexStateError, ModelError, QueryError, FilterError)
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except USER_ERRORS as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        except FileNotFoundError as exc:
+            err.print(f"[bold red]error:[/] {exc.filename or exc}: no such file or directory")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
