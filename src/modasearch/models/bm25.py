@@ -43,14 +43,18 @@ class Bm25Encoder:
         return [self._convert(self._model.embed_document(t)) for t in texts]
 
 
-def average_length(texts: Sequence[str], language: str = "english") -> float:
-    """Mean number of distinct BM25 tokens per document: the `avg_len` of b-normalisation.
+def document_length(text: str, language: str = "english") -> int:
+    """Number of BM25 tokens in `text`, repeats included.
 
-    Distinct rather than total tokens because the embedder only exposes the former; product texts
-    seldom repeat words, so the two differ little.
+    The embedder does not expose token counts, but with b=0 and k=1 a term's weight is 2tf/(tf+1),
+    which gives back each term frequency exactly.
     """
+    probe = qe.Bm25(qe.Bm25Config(k=1.0, b=0.0, language=language))
+    return round(sum(v / (2.0 - v) for v in probe.embed_document(text).values))
+
+
+def average_length(texts: Sequence[str], language: str = "english") -> float:
+    """Mean document length in BM25 tokens: the `avg_len` of b-normalisation."""
     if not texts:
         return 1.0
-    probe = qe.Bm25(qe.Bm25Config(language=language))
-    total = sum(len(probe.embed_query(t).indices) for t in texts)
-    return max(1.0, total / len(texts))
+    return max(1.0, sum(document_length(t, language) for t in texts) / len(texts))

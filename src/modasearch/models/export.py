@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,9 @@ def _reference_outputs(torch: Any, wrapper: Any, source: str, max_length: int) -
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(source)
-    batch = tokenizer(list(PROBE_TEXTS), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+    batch = tokenizer(
+        list(PROBE_TEXTS), padding=True, truncation=True, max_length=max_length, return_tensors="pt"
+    )
     with torch.no_grad():
         out = wrapper(batch["input_ids"], batch["attention_mask"])
     return np.asarray(out.numpy(), dtype=np.float32)
@@ -155,12 +158,14 @@ def export_encoder(
     reference = _reference_outputs(torch, wrapper, source, max_length)
     example = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
     fp32_path = out_dir / ("model.fp32.onnx" if quantize else "model.onnx")
-    torch.onnx.export(
-        wrapper, example, str(fp32_path), dynamo=False, opset_version=17,
-        input_names=["input_ids", "attention_mask"], output_names=[output],
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                      output: {0: "batch"}},
-    )  # fmt: skip
+    with warnings.catch_warnings():  # the tracer's warnings concern code paths these graphs do not take
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapper, example, str(fp32_path), dynamo=False, opset_version=17,
+            input_names=["input_ids", "attention_mask"], output_names=[output],
+            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                          output: {0: "batch"}},
+        )  # fmt: skip
     wrapper.eval()  # export restores the training flag recursively (see shared notes)
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -169,7 +174,10 @@ def export_encoder(
         # >= 0.98 and 1.5x the fp32 speed; static, blockwise and partial schemes were slower or no
         # more faithful (see the model card in the README).
         quantize_dynamic(
-            str(fp32_path), str(out_dir / "model.onnx"), weight_type=QuantType.QInt8, per_channel=kind == "dense"
+            str(fp32_path),
+            str(out_dir / "model.onnx"),
+            weight_type=QuantType.QInt8,
+            per_channel=kind == "dense",
         )
         fp32_path.unlink()
     _tokenizer_file(source, out_dir)

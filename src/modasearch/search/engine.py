@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +39,23 @@ MAX_K = 1000
 
 class QueryError(ValueError):
     pass
+
+
+def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[Hit]:
+    """One page of a ranking whose ties are broken by product id, so pages never overlap or skip.
+
+    The engine orders equal scores arbitrarily (and differently for different limits), so fetch past
+    the page until the tie at its last position is resolved, then sort and slice.
+    """
+    wanted = offset + k
+    n = wanted + k
+    while True:
+        hits = fetch(n)
+        if len(hits) < n or n >= 4 * MAX_K or hits[-1].score < hits[min(wanted, len(hits)) - 1].score:
+            break
+        n *= 2
+    hits.sort(key=lambda h: (-h.score, str(h.payload.get("product_id"))))
+    return hits[offset:wanted]
 
 
 @dataclass(frozen=True)
@@ -77,7 +94,7 @@ class Engine:
         """Index `catalog` into `directory` (replacing any index there only once the build succeeded)."""
         config = config or EngineConfig()
         texts = [product_text(p, catalog.text_attributes) for p in catalog.products]
-        bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": round(average_length(texts), 3)}
+        bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": average_length(texts)}
         encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25)
         _, stats = build_index(catalog, Path(directory), encoders, server, config.batch_size, progress)
         engine = cls.open(directory)
@@ -168,19 +185,20 @@ class Engine:
                 queries.append(vq)
         t = time.perf_counter()
         pool = max(candidates, offset + k)
-        hits: list[Hit]
-        if not queries:
-            hits = []
-        elif len(queries) == 1:
-            hits = self.backend.search(queries[0], conditions, k, offset)
-        elif fusion == "rrf":
-            hits = self.backend.search_rrf(
-                queries, [weights[q.using] for q in queries], rrf_k, conditions, k, offset, pool
-            )
-        elif fusion == "score":
-            hits = self._score_fusion(queries, weights, conditions, pool)[offset : offset + k]
-        else:
+
+        def fetch(n: int) -> list[Hit]:
+            if not queries:
+                return []
+            if len(queries) == 1:
+                return self.backend.search(queries[0], conditions, n)
+            if fusion == "rrf":
+                w = [weights[q.using] for q in queries]
+                return self.backend.search_rrf(queries, w, rrf_k, conditions, n, 0, max(pool, n))
+            if fusion == "score":
+                return self._score_fusion(queries, weights, conditions, max(pool, n))[:n]
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
+
+        hits = stable_page(fetch, offset, k)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         explained = self._explain(queries, conditions, pool) if explain else None
         results = [
