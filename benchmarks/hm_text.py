@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 
 from common import dir_size, git_commit, machine, percentiles, write_section
-from queries import attribute_queries
-
 from modasearch import Engine
 from modasearch.catalog import load_hm
+from queries import attribute_queries
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "hm" / "articles.parquet"
 MODES = ("bm25", "splade", "dense", "hybrid")
@@ -42,7 +41,9 @@ def latency(engine: Engine, queries: list[str], mode: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--limit", type=int, default=0, help="index only the first N articles")
     parser.add_argument("--index", type=Path, default=Path("benchmarks/out/hm-index"))
@@ -65,17 +66,26 @@ def main() -> None:
         assert stats is not None
         n = stats.products
         build = {
-            "products": n, "load_s": load_s, "build_s": stats.seconds,
+            "products": n,
+            "load_s": load_s,
+            "build_s": stats.seconds,
             "products_per_s": n / stats.seconds,
             "encode_s": stats.encode_seconds,
             "encoder_products_per_s": {k: n / v for k, v in stats.encode_seconds.items() if v},
-            "write_s": stats.write_seconds, "optimize_s": stats.optimize_seconds,
+            "write_s": stats.write_seconds,
+            "optimize_s": stats.optimize_seconds,
             "index_bytes": dir_size(args.index),
-        }  # fmt: skip
+        }
     queries = attribute_queries(catalog, args.queries)
     lat = {mode: latency(engine, queries, mode) for mode in MODES}
     engine.close()
-    result = {"machine": machine(), "commit": git_commit(), "build": build, "latency": lat, "queries": len(queries)}
+    result = {
+        "machine": machine(),
+        "commit": git_commit(),
+        "build": build,
+        "latency": lat,
+        "queries": len(queries),
+    }
     out = Path("benchmarks/out")
     out.mkdir(parents=True, exist_ok=True)
     (out / "hm_text.json").write_text(json.dumps(result, indent=2))
@@ -94,7 +104,8 @@ def render(result: dict, args: argparse.Namespace) -> str:
     b = result["build"]
     if b:
         lines += [
-            f"Indexed {b['products']:,} products in {b['build_s']:.0f} s: **{b['products_per_s']:.0f} products/s overall** "
+            f"Indexed {b['products']:,} products in {b['build_s']:.0f} s: "
+            f"**{b['products_per_s']:.0f} products/s overall** "
             f"(target >= 500). Index on disk: {b['index_bytes'] / 2**20:.0f} MiB.",
             "",
             "| stage | seconds | products/s |",
@@ -103,7 +114,8 @@ def render(result: dict, args: argparse.Namespace) -> str:
         for name, secs in b["encode_s"].items():
             lines.append(f"| encode {name} | {secs:.0f} | {b['products'] / secs:.0f} |")
         lines += [
-            f"| upsert into Qdrant Edge | {b['write_s']:.0f} | {b['products'] / max(b['write_s'], 1e-9):.0f} |",
+            f"| upsert into Qdrant Edge | {b['write_s']:.0f} | {b['products'] / max(b['write_s'], 1e-9):.0f} "
+            "|",
             f"| optimise (HNSW, payload indexes) | {b['optimize_s']:.0f} | |",
             "",
         ]

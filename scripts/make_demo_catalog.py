@@ -33,7 +33,17 @@ def main() -> None:
     (TARGET / "images").mkdir(parents=True)
     with (TARGET / "styles.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        columns = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year", "usage"]
+        columns = [
+            "id",
+            "gender",
+            "masterCategory",
+            "subCategory",
+            "articleType",
+            "baseColour",
+            "season",
+            "year",
+            "usage",
+        ]
         writer.writerow([*columns, "productDisplayName"])
         for p in chosen:
             writer.writerow([p.id, *(p.attributes.get(c, "") for c in columns[1:]), p.title])

@@ -6,7 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from modasearch.catalog import FieldMapping, Product, load_catalog, load_generic, load_hm, load_kaggle, product_text
+from modasearch.catalog import (
+    FieldMapping,
+    Product,
+    load_catalog,
+    load_generic,
+    load_hm,
+    load_kaggle,
+    product_text,
+)
 from modasearch.catalog.loaders.rows import CatalogError
 from modasearch.catalog.mapping import MappingError
 from tests.conftest import HM_ARTICLES, KAGGLE, needs
@@ -42,13 +50,19 @@ def test_hm_ids_stay_zero_padded_and_product_code_groups_variants() -> None:
 
 def test_hm_csv_loses_no_leading_zero(tmp_path: Path) -> None:
     path = tmp_path / "articles.csv"
-    path.write_text("article_id,product_code,prod_name,detail_desc,colour_group_name\n108775015,108775,Strap top,Jersey,Black\n")
+    path.write_text(
+        "article_id,product_code,prod_name,detail_desc,colour_group_name\n"
+        "108775015,108775,Strap top,Jersey,Black\n"
+    )
     df = pd.read_csv(path)  # what a careless reader does
     assert str(df.article_id[0]) == "108775015"
     from modasearch.catalog.loaders.hm import MAPPING
 
-    catalog, _ = load_generic(path, FieldMapping(**{**MAPPING.__dict__, "attributes": {"colour_group": "colour_group_name"}}),
-                              normalise_id=lambda v: str(v).zfill(10))  # fmt: skip
+    catalog, _ = load_generic(
+        path,
+        FieldMapping(**{**MAPPING.__dict__, "attributes": {"colour_group": "colour_group_name"}}),
+        normalise_id=lambda v: str(v).zfill(10),
+    )
     assert catalog.products[0].id == "0108775015"
 
 
@@ -81,14 +95,21 @@ def test_generic_csv_reports_bad_rows_with_line_numbers(tmp_path: Path) -> None:
 
 def test_jsonl_and_toml_mapping(tmp_path: Path) -> None:
     path = tmp_path / "shop.jsonl"
-    rows = [{"id": 1, "name": "Linen shirt", "colour": "White", "size_count": 3}, "not an object", {"id": 2, "name": "Wool coat", "colour": "Grey"}]
+    rows = [
+        {"id": 1, "name": "Linen shirt", "colour": "White", "size_count": 3},
+        "not an object",
+        {"id": 2, "name": "Wool coat", "colour": "Grey"},
+    ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n")
     toml = tmp_path / "mapping.toml"
     toml.write_text('[fields]\ntitle = "name"\nattributes = ["colour"]\n')
     catalog, report = load_catalog(path, mapping=FieldMapping.from_toml(toml))
     assert [p.id for p in catalog] == ["1", "2"]
     assert catalog.products[0].attributes == {"colour": "White"}
-    assert [(i.line, i.reason.split(":")[0]) for i in report.issues] == [(2, "invalid JSON"), (4, "invalid JSON")]
+    assert [(i.line, i.reason.split(":")[0]) for i in report.issues] == [
+        (2, "invalid JSON"),
+        (4, "invalid JSON"),
+    ]
 
 
 def test_parquet_and_command_line_mapping(tmp_path: Path) -> None:
@@ -114,6 +135,8 @@ def test_bad_mappings_and_files_say_what_to_do(tmp_path: Path) -> None:
 
 
 def test_product_text_order_and_dedup() -> None:
-    product = Product("1", "Black Dress", "Short dress.", {"type": "Dress", "colour": "black", "year": 2012, "x": "Unknown"})
+    product = Product(
+        "1", "Black Dress", "Short dress.", {"type": "Dress", "colour": "black", "year": 2012, "x": "Unknown"}
+    )
     assert product_text(product, ["type", "colour", "year", "x"]) == "Black Dress. Dress, black. Short dress."
     assert product_text(Product("2", "Cap"), ["type"]) == "Cap."

@@ -32,7 +32,12 @@ def test_hybrid_top_results(demo_engine: Engine) -> None:
 
 def test_filters_run_inside_the_engine_not_after_top_k(demo_engine: Engine) -> None:
     # No watch is among the unfiltered top 10 for these queries: a post-filter would return nothing.
-    for mode, query in [("dense", "red dress"), ("hybrid", "red dress"), ("bm25", "black dress"), ("splade", "black dress")]:
+    for mode, query in [
+        ("dense", "red dress"),
+        ("hybrid", "red dress"),
+        ("bm25", "black dress"),
+        ("splade", "black dress"),
+    ]:
         assert "Watches" not in attrs(demo_engine, query, "articleType", k=10, mode=mode)
         hits = demo_engine.search(query, mode=mode, k=10, filters={"articleType": "watches"})
         assert len(hits) >= (10 if mode in ("dense", "hybrid") else 1)

@@ -28,7 +28,9 @@ def small(demo_catalog: Catalog) -> Catalog:
 
 
 def test_add_update_delete(tmp_path: Path, small: Catalog) -> None:
-    new = Product("new-1", "Emerald velvet evening gown", "Floor-length gown.", {"articleType": "Gown", "year": 2020})
+    new = Product(
+        "new-1", "Emerald velvet evening gown", "Floor-length gown.", {"articleType": "Gown", "year": 2020}
+    )
     with Engine.build(small, tmp_path / "idx", FAST) as engine:
         engine.add([new])
         assert engine.search("emerald velvet gown", k=1).ids() == ["new-1"]
@@ -52,7 +54,9 @@ def test_index_refuses_other_models(tmp_path: Path, small: Catalog) -> None:
     manifest = json.loads((tmp_path / "idx2" / "manifest.json").read_text())
     manifest["encoders"]["dense"]["version"] = "0123456789ab"
     (tmp_path / "idx2" / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(IndexMismatchError, match="built with dense model 'minilm-l6-v2-int8' \\(version 0123456789ab\\)"):
+    with pytest.raises(
+        IndexMismatchError, match="built with dense model 'minilm-l6-v2-int8' \\(version 0123456789ab\\)"
+    ):
         Engine.open(tmp_path / "idx2")
 
 
@@ -110,7 +114,9 @@ def test_qdrant_server_backend_in_local_mode(tmp_path: Path, small: Catalog) -> 
     location = str(tmp_path / "qdrant-local")
     with Engine.build(small, tmp_path / "idx", server=location) as engine:
         assert engine.manifest.backend["kind"] == "server"
-        edge_free = {m: engine.search("blue jeans for men", mode=m, k=3).ids() for m in ("bm25", "splade", "dense")}
+        edge_free = {
+            m: engine.search("blue jeans for men", mode=m, k=3).ids() for m in ("bm25", "splade", "dense")
+        }
         assert all(len(ids) == 3 for ids in edge_free.values())
         hybrid = engine.search("blue jeans", k=5, filters={"articleType": "Jeans"})
         assert {h.product.attributes["articleType"] for h in hybrid} == {"Jeans"}

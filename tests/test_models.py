@@ -81,19 +81,34 @@ transformers = pytest.importorskip("transformers")
 def _tiny_bert(tmp_path: Path, masked_lm: bool) -> Path:
     from tokenizers import Tokenizer
 
-    config = transformers.BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=64, max_position_embeddings=128)  # fmt: skip
+    config = transformers.BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+    )
     torch.manual_seed(0)
     model = (transformers.BertForMaskedLM if masked_lm else transformers.BertModel)(config).eval()
     folder = tmp_path / ("tiny-mlm" if masked_lm else "tiny-bert")
     model.save_pretrained(folder)
-    Tokenizer.from_file(str(asset_dir("minilm-l6-v2-int8") / "tokenizer.json")).save(str(folder / "tokenizer.json"))
-    transformers.PreTrainedTokenizerFast(tokenizer_file=str(folder / "tokenizer.json"), unk_token="[UNK]",
-                                         pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]").save_pretrained(folder)  # fmt: skip
+    Tokenizer.from_file(str(asset_dir("minilm-l6-v2-int8") / "tokenizer.json")).save(
+        str(folder / "tokenizer.json")
+    )
+    transformers.PreTrainedTokenizerFast(
+        tokenizer_file=str(folder / "tokenizer.json"),
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+    ).save_pretrained(folder)
     return folder
 
 
-def test_local_checkpoint_is_exported_and_matches_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_checkpoint_is_exported_and_matches_torch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MODASEARCH_CACHE", str(tmp_path / "cache"))
     folder = _tiny_bert(tmp_path, masked_lm=False)
     encoder = load_encoder(str(folder), "dense")

@@ -40,7 +40,9 @@ class FieldMapping:
         if self.attributes is not None:
             missing = [c for c in self.attributes.values() if c not in columns]
             if missing:
-                raise MappingError(f"attribute column(s) {missing} not in the file; columns are {list(columns)}")
+                raise MappingError(
+                    f"attribute column(s) {missing} not in the file; columns are {list(columns)}"
+                )
             return dict(self.attributes)
         used = self.used_columns()
         return {c: c for c in columns if c not in used}
@@ -64,7 +66,9 @@ class FieldMapping:
     def from_dict(cls, data: dict[str, object]) -> FieldMapping:
         unknown = set(data) - {*_SCALAR_FIELDS, "attributes", "text_attributes", "numeric_attributes"}
         if unknown:
-            raise MappingError(f"unknown mapping key(s) {sorted(unknown)}; known: {[*_SCALAR_FIELDS, 'attributes']}")
+            raise MappingError(
+                f"unknown mapping key(s) {sorted(unknown)}; known: {[*_SCALAR_FIELDS, 'attributes']}"
+            )
         kwargs: dict[str, object] = {k: v for k, v in data.items() if k in _SCALAR_FIELDS}
         attrs = data.get("attributes")
         if isinstance(attrs, list):
@@ -82,7 +86,9 @@ class FieldMapping:
         for pair in pairs:
             key, sep, value = pair.partition("=")
             if not sep:
-                raise MappingError(f"field mapping {pair!r} must look like field=column, e.g. title=prod_name")
+                raise MappingError(
+                    f"field mapping {pair!r} must look like field=column, e.g. title=prod_name"
+                )
             key = key.strip()
             if key in ("attributes", "text_attributes", "numeric_attributes"):
                 names = tuple(v.strip() for v in value.split(",") if v.strip())
@@ -90,5 +96,7 @@ class FieldMapping:
             elif key in _SCALAR_FIELDS:
                 updates[key] = value.strip() or None
             else:
-                raise MappingError(f"unknown product field {key!r}; use one of {[*_SCALAR_FIELDS, 'attributes']}")
+                raise MappingError(
+                    f"unknown product field {key!r}; use one of {[*_SCALAR_FIELDS, 'attributes']}"
+                )
         return replace(self, **updates)  # type: ignore[arg-type]

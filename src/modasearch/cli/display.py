@@ -38,7 +38,9 @@ def print_report(report: LoadReport, show: int) -> None:
 
 
 def results_table(results: SearchResults, explain: bool) -> Table:
-    table = Table(title=f"{results.query!r} · {results.mode} · {results.took_ms:.1f} ms", title_justify="left")
+    table = Table(
+        title=f"{results.query!r} · {results.mode} · {results.took_ms:.1f} ms", title_justify="left"
+    )
     for name in ("#", "score", "id", "title", "attributes"):
         table.add_column(name, overflow="fold")
     if explain:
@@ -48,6 +50,8 @@ def results_table(results: SearchResults, explain: bool) -> Table:
         attrs = ", ".join(str(v) for v in list(p.attributes.values())[:5])
         row = [str(hit.rank), f"{hit.score:.4f}", p.id, p.title, attrs]
         if explain:
-            row.append(" ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in (hit.scores or {}).items()))
+            row.append(
+                " ".join(f"{k}={'-' if v is None else f'{v:.3f}'}" for k, v in (hit.scores or {}).items())
+            )
         table.add_row(*row)
     return table

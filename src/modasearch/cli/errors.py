@@ -17,7 +17,15 @@ from modasearch.models.errors import ModelError
 from modasearch.search.engine import QueryError
 from modasearch.search.filters import FilterError
 
-USER_ERRORS = (CatalogError, MappingError, EmptyCatalogError, IndexStateError, ModelError, QueryError, FilterError)
+USER_ERRORS = (
+    CatalogError,
+    MappingError,
+    EmptyCatalogError,
+    IndexStateError,
+    ModelError,
+    QueryError,
+    FilterError,
+)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -16,7 +16,9 @@ from modasearch.cli.products import products_app
 from modasearch.search.engine import MODES, Engine, EngineConfig
 from modasearch.search.filters import FilterError, parse_filter_args
 
-app = typer.Typer(help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True)
+app = typer.Typer(
+    help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True
+)
 app.add_typer(models_app, name="models")
 app.add_typer(products_app, name="products")
 
@@ -37,23 +39,45 @@ def _weights(spec: str | None) -> dict[str, float] | None:
         try:
             weights[name.strip()] = float(value)
         except ValueError:
-            raise FilterError(f"--weights takes retriever=number pairs like bm25=1,dense=2; got {part!r}") from None
+            raise FilterError(
+                f"--weights takes retriever=number pairs like bm25=1,dense=2; got {part!r}"
+            ) from None
     return weights
 
 
 @app.command("index")
 @friendly
 def index_command(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder (H&M articles, Kaggle styles.csv folder, CSV/JSONL/Parquet).")],
+    catalog: Annotated[
+        Path,
+        typer.Argument(
+            help="Catalog file or folder (H&M articles, Kaggle styles.csv folder, CSV/JSONL/Parquet)."
+        ),
+    ],
     index_dir: Annotated[Path, typer.Argument(help="Index directory to create or replace.")],
     fmt: Annotated[str, typer.Option("--format", help="auto, hm, kaggle or generic.")] = "auto",
-    mapping: Annotated[Path | None, typer.Option(help="TOML file with a [fields] table: id, title, description, image, group_id, price, attributes.")] = None,
-    field: Annotated[list[str], typer.Option("--field", "-f", help="Field mapping override, e.g. -f title=prod_name. Repeatable.")] = [],  # noqa: B006
-    dense_model: Annotated[str, typer.Option(help="Dense model: built-in name, ONNX folder, checkpoint path or hub id.")] = "minilm-l6-v2-int8",
-    sparse_model: Annotated[str, typer.Option(help="Learned-sparse (SPLADE) model, same forms as --dense-model.")] = "splade-tiny",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="TOML file with a [fields] table: id, title, description, image, group_id, price, "
+            "attributes."
+        ),
+    ] = None,
+    field: Annotated[
+        list[str],
+        typer.Option("--field", "-f", help="Field mapping override, e.g. -f title=prod_name. Repeatable."),
+    ] = [],  # noqa: B006
+    dense_model: Annotated[
+        str, typer.Option(help="Dense model: built-in name, ONNX folder, checkpoint path or hub id.")
+    ] = "minilm-l6-v2-int8",
+    sparse_model: Annotated[
+        str, typer.Option(help="Learned-sparse (SPLADE) model, same forms as --dense-model.")
+    ] = "splade-tiny",
     no_dense: Annotated[bool, typer.Option("--no-dense", help="Leave the dense retriever out.")] = False,
     no_splade: Annotated[bool, typer.Option("--no-splade", help="Leave the SPLADE retriever out.")] = False,
-    server: Annotated[str | None, typer.Option(help="Qdrant server URL (or :memory:) instead of the embedded engine.")] = None,
+    server: Annotated[
+        str | None, typer.Option(help="Qdrant server URL (or :memory:) instead of the embedded engine.")
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Products encoded per batch.")] = 256,
     show_issues: Annotated[int, typer.Option(help="How many load problems to list.")] = 20,
 ) -> None:
@@ -70,7 +94,10 @@ def index_command(
     stats = engine.build_stats
     assert stats is not None
     rate = stats.products / stats.seconds if stats.seconds else 0.0
-    console.print(f"[green]indexed {stats.products} products into {index_dir} in {stats.seconds:.1f} s ({rate:.0f}/s)[/]")
+    console.print(
+        f"[green]indexed {stats.products} products into {index_dir} "
+        f"in {stats.seconds:.1f} s ({rate:.0f}/s)[/]"
+    )
     engine.close()
 
 
@@ -82,9 +109,15 @@ def search_command(
     mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "hybrid",
     k: Annotated[int, typer.Option("-k", "--limit", help="Results per page.")] = 10,
     offset: Annotated[int, typer.Option(help="Results to skip (pagination).")] = 0,
-    filter_: Annotated[list[str], typer.Option("--filter", help="field=value, field=a,b or field=min..max. Repeatable.")] = [],  # noqa: B006
-    fusion: Annotated[str, typer.Option(help="Hybrid fusion: rrf (in the engine) or score (normalised weighted scores).")] = "rrf",
-    weights: Annotated[str | None, typer.Option(help="Per-retriever weights, e.g. bm25=1,splade=0.5,dense=2.")] = None,
+    filter_: Annotated[
+        list[str], typer.Option("--filter", help="field=value, field=a,b or field=min..max. Repeatable.")
+    ] = [],  # noqa: B006
+    fusion: Annotated[
+        str, typer.Option(help="Hybrid fusion: rrf (in the engine) or score (normalised weighted scores).")
+    ] = "rrf",
+    weights: Annotated[
+        str | None, typer.Option(help="Per-retriever weights, e.g. bm25=1,splade=0.5,dense=2.")
+    ] = None,
     rrf_k: Annotated[int, typer.Option(help="RRF k.")] = 60,
     explain: Annotated[bool, typer.Option(help="Show each retriever's score.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -92,12 +125,29 @@ def search_command(
     """Search an index."""
     with Engine.open(index_dir) as engine:
         results = engine.search(
-            query, mode=mode, k=k, offset=offset, filters=parse_filter_args(filter_), fusion=fusion,  # type: ignore[arg-type]
-            weights=_weights(weights), rrf_k=rrf_k, explain=explain,
-        )  # fmt: skip
+            query,
+            mode=mode,
+            k=k,
+            offset=offset,
+            filters=parse_filter_args(filter_),
+            fusion=fusion,  # type: ignore[arg-type]
+            weights=_weights(weights),
+            rrf_k=rrf_k,
+            explain=explain,
+        )
     if as_json:
-        typer.echo(json.dumps({"query": results.query, "mode": results.mode, "took_ms": results.took_ms,
-                               "hits": [h.to_dict() for h in results]}, ensure_ascii=False, indent=2))  # fmt: skip
+        typer.echo(
+            json.dumps(
+                {
+                    "query": results.query,
+                    "mode": results.mode,
+                    "took_ms": results.took_ms,
+                    "hits": [h.to_dict() for h in results],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif not results.hits:
         console.print(f"no results for {results.query!r}")
     else:
@@ -117,8 +167,12 @@ def info_command(index_dir: Annotated[Path, typer.Argument(help="Index directory
 @app.command("demo")
 @friendly
 def demo_command(
-    index_dir: Annotated[Path, typer.Option("--index", help="Where to build the demo index.")] = Path("demo-index"),
-    query: Annotated[list[str], typer.Option("--query", "-q", help="Queries to run (default: three examples).")] = [],  # noqa: B006
+    index_dir: Annotated[Path, typer.Option("--index", help="Where to build the demo index.")] = Path(
+        "demo-index"
+    ),
+    query: Annotated[
+        list[str], typer.Option("--query", "-q", help="Queries to run (default: three examples).")
+    ] = [],  # noqa: B006
     k: Annotated[int, typer.Option("-k", help="Results per query.")] = 5,
 ) -> None:
     """Build an index of the bundled demo catalog (432 real products) and run example searches."""
@@ -131,7 +185,7 @@ def demo_command(
     with engine:
         for text in query or DEMO_QUERIES:
             console.print(results_table(engine.search(text, k=k), explain=False))
-    console.print(f"\nTry: [bold]modasearch search {index_dir} \"white sneakers\" --explain[/]")
+    console.print(f'\nTry: [bold]modasearch search {index_dir} "white sneakers" --explain[/]')
 
 
 def main() -> None:  # pragma: no cover

@@ -21,14 +21,18 @@ def list_command() -> None:
     """Show the built-in models shipped with this install."""
     table = Table("name", "kind", "dim", "max tokens", "version", "licence")
     for spec in list_models():
-        table.add_row(spec.name, spec.kind, str(spec.dim or "vocab"), str(spec.max_length), spec.version, spec.licence)
+        table.add_row(
+            spec.name, spec.kind, str(spec.dim or "vocab"), str(spec.max_length), spec.version, spec.licence
+        )
     console.print(table)
 
 
 @models_app.command("export")
 @friendly
 def export_command(
-    name: Annotated[list[str], typer.Option("--name", help="Only these models (default: all built-ins).")] = [],  # noqa: B006
+    name: Annotated[
+        list[str], typer.Option("--name", help="Only these models (default: all built-ins).")
+    ] = [],  # noqa: B006
 ) -> None:
     """Re-create the shipped ONNX models from their PyPI weight packages (needs the [train] extra)."""
     for model in name or list(BUILTINS):

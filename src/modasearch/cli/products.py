@@ -13,7 +13,9 @@ from modasearch.cli.display import console, print_report, progress_bar
 from modasearch.cli.errors import friendly
 from modasearch.search.engine import Engine
 
-products_app = typer.Typer(help="Add, update, delete or show products in an existing index.", no_args_is_help=True)
+products_app = typer.Typer(
+    help="Add, update, delete or show products in an existing index.", no_args_is_help=True
+)
 
 
 @products_app.command("add")
@@ -42,7 +44,9 @@ def delete_command(
     with Engine.open(index_dir) as engine:
         removed = engine.delete(product_ids)
     missing = len(set(product_ids)) - removed
-    console.print(f"[green]removed {removed}[/]" + (f", [yellow]{missing} not in the index[/]" if missing else ""))
+    console.print(
+        f"[green]removed {removed}[/]" + (f", [yellow]{missing} not in the index[/]" if missing else "")
+    )
 
 
 @products_app.command("get")

@@ -76,7 +76,9 @@ def build_index(
 ) -> tuple[Manifest, BuildStats]:
     """Build into a temporary sibling directory and swap it in at the end."""
     if not catalog.products:
-        raise EmptyCatalogError("the catalog has no products: nothing to index (see the load report for skipped rows)")
+        raise EmptyCatalogError(
+            "the catalog has no products: nothing to index (see the load report for skipped rows)"
+        )
     started = time.perf_counter()
     stats = BuildStats(products=len(catalog))
     kinds = field_kinds(catalog.products)
@@ -92,15 +94,19 @@ def build_index(
         backend.optimize()
         stats.optimize_seconds = time.perf_counter() - t
         manifest = Manifest(
-            catalog={"name": catalog.name, "fingerprint": catalog.fingerprint(), "root": catalog.root,
-                     "text_attributes": list(catalog.text_attributes)},
+            catalog={
+                "name": catalog.name,
+                "fingerprint": catalog.fingerprint(),
+                "root": catalog.root,
+                "text_attributes": list(catalog.text_attributes),
+            },
             encoders=encoders.specs(),
             fields=dict(kinds),
             vocab=vocabulary(catalog.products, kinds),
             settings={"batch_size": batch_size},
             backend=backend_info,
             counts={"products": backend.count()},
-        )  # fmt: skip
+        )
         manifest.save(tmp)
         backend.close()
     stats.encode_seconds = dict(encoders.seconds)

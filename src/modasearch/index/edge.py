@@ -7,6 +7,7 @@ from typing import Any
 
 import qdrant_edge as qe
 
+from modasearch.index.manifest import IndexStateError
 from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
 
 
@@ -14,7 +15,9 @@ def _condition(c: Condition) -> qe.FieldCondition:
     if c.is_range:
         return qe.FieldCondition(key=c.key, range=qe.RangeFloat(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
     if c.any_of is not None:
-        return qe.FieldCondition(key=c.key, match=qe.MatchAny(any=list(c.any_of)))
+        values: Any = list(c.any_of)  # all str or all int, as the engine wants
+        return qe.FieldCondition(key=c.key, match=qe.MatchAny(any=values))
+    assert c.equals is not None, "a condition needs a value, values or a range"
     return qe.FieldCondition(key=c.key, match=qe.MatchValue(value=c.equals))
 
 
@@ -37,12 +40,16 @@ class EdgeBackend:
         self.shard = shard
 
     @classmethod
-    def create(cls, path: Path, layout: VectorLayout, hnsw_m: int = 16, ef_construct: int = 100) -> EdgeBackend:
+    def create(
+        cls, path: Path, layout: VectorLayout, hnsw_m: int = 16, ef_construct: int = 100
+    ) -> EdgeBackend:
         dense = {
             name: qe.EdgeVectorParams(
                 size=dim,
                 distance=qe.Distance.Cosine,
-                hnsw_config=qe.HnswIndexConfig(m=hnsw_m, ef_construct=ef_construct, full_scan_threshold=10000),
+                hnsw_config=qe.HnswIndexConfig(
+                    m=hnsw_m, ef_construct=ef_construct, full_scan_threshold=10000
+                ),
                 quantization_config=qe.ScalarQuantizationConfig(type=qe.ScalarType.Int8, always_ram=True),
             )
             for name, dim in layout.dense.items()
@@ -58,7 +65,16 @@ class EdgeBackend:
 
     @classmethod
     def load(cls, path: Path) -> EdgeBackend:
-        return cls(qe.EdgeShard.load(str(path)))
+        try:
+            return cls(qe.EdgeShard.load(str(path)))
+        except Exception as exc:  # the binding raises a bare Exception subclass per engine error
+            if "WouldBlock" in str(exc):
+                raise IndexStateError(
+                    f"the index at {path.parent} is open in another process or engine (a running "
+                    "`modasearch serve`, or another search): the embedded engine allows one at a time. "
+                    "Close it, or query the running server instead."
+                ) from exc
+            raise IndexStateError(f"cannot open the index at {path.parent}: {exc}") from exc
 
     def upsert(self, points: list[IndexPoint]) -> None:
         edge_points = [
@@ -95,10 +111,14 @@ class EdgeBackend:
             with_payload=True,
         )
 
-    def search(self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0) -> list[Hit]:
+    def search(
+        self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0
+    ) -> list[Hit]:
         return _hits(self.shard.query(self._request(query, conditions, limit, offset)))
 
-    def search_many(self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int) -> list[list[Hit]]:
+    def search_many(
+        self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int
+    ) -> list[list[Hit]]:
         batch = qe.QueryBatchRequest([self._request(q, conditions, limit, 0) for q in queries])
         return [_hits(r) for r in self.shard.query_batch(batch)]
 
@@ -118,9 +138,13 @@ class EdgeBackend:
             for q in queries
         ]
         request = qe.QueryRequest(
-            limit=limit, offset=offset, prefetches=prefetches, query=qe.Fusion.Rrf(k=k, weights=weights),
-            filter=flt, with_payload=True,
-        )  # fmt: skip
+            limit=limit,
+            offset=offset,
+            prefetches=prefetches,
+            query=qe.Fusion.Rrf(k=k, weights=weights),  # type: ignore[arg-type]
+            filter=flt,
+            with_payload=True,
+        )
         return _hits(self.shard.query(request))
 
     def retrieve(self, ids: list[str]) -> list[Hit]:

@@ -46,16 +46,22 @@ class Manifest:
     def load(cls, directory: Path) -> Manifest:
         path = directory / MANIFEST
         if not path.exists():
-            raise IndexStateError(f"{directory} is not a modasearch index (no {MANIFEST}); build one with `modasearch index`")
+            raise IndexStateError(
+                f"{directory} is not a modasearch index (no {MANIFEST}); build one with `modasearch index`"
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            raise IndexStateError(f"{directory}: index format {data.get('format')} is not {FORMAT}; rebuild the index")
+            raise IndexStateError(
+                f"{directory}: index format {data.get('format')} is not {FORMAT}; rebuild the index"
+            )
         return cls(**data)
 
     def check_encoder(self, role: str, name: str, version: str) -> None:
         built = self.encoders.get(role)
         if built is None:
-            raise IndexMismatchError(f"this index has no {role} vectors; rebuild it with a {role} model to use them")
+            raise IndexMismatchError(
+                f"this index has no {role} vectors; rebuild it with a {role} model to use them"
+            )
         if built["name"] != name or built["version"] != version:
             raise IndexMismatchError(
                 f"the index was built with {role} model {built['name']!r} (version {built['version']}), "

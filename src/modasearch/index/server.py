@@ -15,8 +15,8 @@ try:
     from qdrant_client import QdrantClient
     from qdrant_client import models as qm
 except ImportError:  # pragma: no cover - exercised only without the extra
-    QdrantClient = None
-    qm = None
+    QdrantClient = None  # type: ignore[misc,assignment]
+    qm = None  # type: ignore[assignment]
 
 
 def connect(location: str, api_key: str | None = None) -> Any:
@@ -33,7 +33,9 @@ def _condition(c: Condition) -> Any:
     if c.is_range:
         return qm.FieldCondition(key=c.key, range=qm.Range(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
     if c.any_of is not None:
-        return qm.FieldCondition(key=c.key, match=qm.MatchAny(any=list(c.any_of)))
+        values: Any = list(c.any_of)  # all str or all int, as the engine wants
+        return qm.FieldCondition(key=c.key, match=qm.MatchAny(any=values))
+    assert c.equals is not None, "a condition needs a value, values or a range"
     return qm.FieldCondition(key=c.key, match=qm.MatchValue(value=c.equals))
 
 
@@ -87,7 +89,10 @@ class QdrantServerBackend:
                     id=p.id,
                     vector={
                         **p.dense,
-                        **{n: qm.SparseVector(indices=v.indices, values=v.values) for n, v in p.sparse.items()},
+                        **{
+                            n: qm.SparseVector(indices=v.indices, values=v.values)
+                            for n, v in p.sparse.items()
+                        },
                     },
                     payload=p.payload,
                 )
@@ -106,14 +111,23 @@ class QdrantServerBackend:
     def optimize(self) -> None:
         """A server optimises in the background."""
 
-    def search(self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0) -> list[Hit]:
+    def search(
+        self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0
+    ) -> list[Hit]:
         response = self.client.query_points(
-            self.collection, query=_vector(query), using=query.using, query_filter=server_filter(conditions),
-            limit=limit, offset=offset, with_payload=True,
-        )  # fmt: skip
+            self.collection,
+            query=_vector(query),
+            using=query.using,
+            query_filter=server_filter(conditions),
+            limit=limit,
+            offset=offset,
+            with_payload=True,
+        )
         return _hits(response.points)
 
-    def search_many(self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int) -> list[list[Hit]]:
+    def search_many(
+        self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int
+    ) -> list[list[Hit]]:
         flt = server_filter(conditions)
         requests = [
             qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=True)
@@ -132,18 +146,27 @@ class QdrantServerBackend:
         candidates: int,
     ) -> list[Hit]:
         flt = server_filter(conditions)
-        prefetch = [qm.Prefetch(query=_vector(q), using=q.using, filter=flt, limit=candidates) for q in queries]
+        prefetch = [
+            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, limit=candidates) for q in queries
+        ]
         response = self.client.query_points(
-            self.collection, prefetch=prefetch, query=qm.RrfQuery(rrf=qm.Rrf(k=k, weights=weights)),
-            query_filter=flt, limit=limit, offset=offset, with_payload=True,
-        )  # fmt: skip
+            self.collection,
+            prefetch=prefetch,
+            query=qm.RrfQuery(rrf=qm.Rrf(k=k, weights=weights)),
+            query_filter=flt,
+            limit=limit,
+            offset=offset,
+            with_payload=True,
+        )
         return _hits(response.points)
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return _hits(self.client.retrieve(self.collection, ids=list(ids), with_payload=True))
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
-        return int(self.client.count(self.collection, count_filter=server_filter(conditions), exact=True).count)
+        return int(
+            self.client.count(self.collection, count_filter=server_filter(conditions), exact=True).count
+        )
 
     def drop(self) -> None:
         self.client.delete_collection(self.collection)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from modasearch.index.edge import EdgeBackend
@@ -26,7 +26,9 @@ def open_backend(directory: Path, manifest: Manifest) -> IndexBackend:
     raise IndexStateError(f"{directory}: unknown backend {kind!r} in {MANIFEST}")
 
 
-def create_backend(directory: Path, layout: VectorLayout, server: str | None, collection: str) -> tuple[IndexBackend, dict[str, str]]:
+def create_backend(
+    directory: Path, layout: VectorLayout, server: str | None, collection: str
+) -> tuple[IndexBackend, dict[str, str]]:
     if server is None:
         return EdgeBackend.create(directory / "shard", layout), {"kind": "edge", "path": "shard"}
     from modasearch.index.server import QdrantServerBackend, connect
@@ -49,7 +51,8 @@ def recover(directory: Path) -> None:
 def check_target(directory: Path) -> None:
     if directory.exists() and any(directory.iterdir()) and not (directory / MANIFEST).exists():
         raise IndexStateError(
-            f"{directory} exists and is not a modasearch index; refusing to replace it. Choose an empty or new path."
+            f"{directory} exists and is not a modasearch index; refusing to replace it. "
+            "Choose an empty or new path."
         )
 
 

@@ -22,7 +22,7 @@ class Condition:
     """One filter condition on a payload key: equals, any-of, or a numeric range."""
 
     key: str
-    equals: str | int | float | bool | None = None
+    equals: str | int | bool | None = None
     any_of: tuple[str | int, ...] | None = None
     gte: float | None = None
     lte: float | None = None

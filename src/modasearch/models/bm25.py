@@ -20,13 +20,22 @@ BM25_VERSION = "qdrant-edge-0.9.0-bm25-en-v1"
 class Bm25Encoder:
     kind = "bm25"
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, avg_len: float = 256.0, language: str = "english") -> None:
+    def __init__(
+        self, k1: float = 1.2, b: float = 0.75, avg_len: float = 256.0, language: str = "english"
+    ) -> None:
         self.k1, self.b, self.avg_len, self.language = k1, b, avg_len, language
         self._model = qe.Bm25(qe.Bm25Config(k=k1, b=b, avg_len=avg_len, language=language))
         self.spec = EncoderSpec(
-            name="bm25", kind="bm25", source="builtin:bm25", version=BM25_VERSION, dim=None,
-            max_length=0, pooling="", normalize=False, licence="Apache-2.0",
-        )  # fmt: skip
+            name="bm25",
+            kind="bm25",
+            source="builtin:bm25",
+            version=BM25_VERSION,
+            dim=None,
+            max_length=0,
+            pooling="",
+            normalize=False,
+            licence="Apache-2.0",
+        )
 
     def settings(self) -> dict[str, object]:
         return {"k1": self.k1, "b": self.b, "avg_len": self.avg_len, "language": self.language}

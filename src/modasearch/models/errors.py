@@ -8,6 +8,4 @@ class ModelError(RuntimeError):
 
 
 def missing_extra(what: str, extra: str) -> ModelError:
-    return ModelError(
-        f"{what} needs the optional [{extra}] dependencies: pip install 'modasearch[{extra}]'"
-    )
+    return ModelError(f"{what} needs the optional [{extra}] dependencies: pip install 'modasearch[{extra}]'")

@@ -161,11 +161,19 @@ def export_encoder(
     with warnings.catch_warnings():  # the tracer's warnings concern code paths these graphs do not take
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            wrapper, example, str(fp32_path), dynamo=False, opset_version=17,
-            input_names=["input_ids", "attention_mask"], output_names=[output],
-            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                          output: {0: "batch"}},
-        )  # fmt: skip
+            wrapper,
+            example,
+            str(fp32_path),
+            dynamo=False,
+            opset_version=17,
+            input_names=["input_ids", "attention_mask"],
+            output_names=[output],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "seq"},
+                "attention_mask": {0: "batch", 1: "seq"},
+                output: {0: "batch"},
+            },
+        )
     wrapper.eval()  # export restores the training flag recursively (see shared notes)
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -183,9 +191,15 @@ def export_encoder(
     _tokenizer_file(source, out_dir)
     _write_golden(out_dir, kind, reference)
     spec = EncoderSpec(
-        name=name, kind=kind, source=source, version=file_version(out_dir / "model.onnx"),
-        dim=int(reference.shape[1]) if kind == "dense" else None, max_length=max_length,
-        pooling=pooling, normalize=normalize, licence=licence,
-    )  # fmt: skip
+        name=name,
+        kind=kind,
+        source=source,
+        version=file_version(out_dir / "model.onnx"),
+        dim=int(reference.shape[1]) if kind == "dense" else None,
+        max_length=max_length,
+        pooling=pooling,
+        normalize=normalize,
+        licence=licence,
+    )
     spec.save(out_dir)
     return spec

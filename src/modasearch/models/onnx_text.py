@@ -41,7 +41,9 @@ class OnnxTextModel:
         self.tokenizer.no_padding()
         self.session = _session(directory / "model.onnx", threads)
 
-    def _batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def _batches(
+        self, texts: Sequence[str], batch_size: int
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         encodings = self.tokenizer.encode_batch(list(texts))
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(-lengths, kind="stable")
@@ -103,7 +105,9 @@ class OnnxSparseEncoder:
 
     kind = "sparse"
 
-    def __init__(self, directory: Path, spec: EncoderSpec, threads: int | None = None, top_k: int = 256) -> None:
+    def __init__(
+        self, directory: Path, spec: EncoderSpec, threads: int | None = None, top_k: int = 256
+    ) -> None:
         self.spec = spec
         self.model = OnnxTextModel(directory, spec, threads)
         self.top_k = top_k

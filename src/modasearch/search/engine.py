@@ -1,8 +1,8 @@
 """The public entry point: build or open an index, then search it.
 
-    engine = Engine.build(catalog, "my-index")
-    engine = Engine.open("my-index")
-    engine.search("black hoodie", mode="hybrid", k=10, filters={"index_group": "Menswear"})
+engine = Engine.build(catalog, "my-index")
+engine = Engine.open("my-index")
+engine.search("black hoodie", mode="hybrid", k=10, filters={"index_group": "Menswear"})
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
 
 
 class Engine:
-    def __init__(self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet) -> None:
+    def __init__(
+        self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
+    ) -> None:
         self.directory = directory
         self.manifest = manifest
         self.backend = backend
@@ -102,7 +104,9 @@ class Engine:
         return engine
 
     @classmethod
-    def open(cls, directory: str | Path, dense_model: str | None = None, sparse_model: str | None = None) -> Engine:
+    def open(
+        cls, directory: str | Path, dense_model: str | None = None, sparse_model: str | None = None
+    ) -> Engine:
         """Open an index; overriding a model is allowed only if it is the one the index was built with."""
         directory = Path(directory).resolve()
         recover(directory)

@@ -1,8 +1,8 @@
 """User filters -> engine conditions, checked against the index's fields before anything runs.
 
-    {"colour_group": "Black"}                      equals
-    {"product_type": ["Trousers", "Shorts"]}       any of
-    {"price": {"gte": 10, "lt": 50}}               numeric range
+{"colour_group": "Black"}                      equals
+{"product_type": ["Trousers", "Shorts"]}       any of
+{"price": {"gte": 10, "lt": 50}}               numeric range
 """
 
 from __future__ import annotations
@@ -46,11 +46,15 @@ def to_conditions(
     for name, spec in filters.items():
         kind = fields.get(name)
         if kind is None:
-            raise FilterError(f"unknown filter field {name!r}; this index can filter on: {', '.join(sorted(fields))}")
+            raise FilterError(
+                f"unknown filter field {name!r}; this index can filter on: {', '.join(sorted(fields))}"
+            )
         known = {v.lower(): v for v in (vocab or {}).get(name, [])}
         if isinstance(spec, Mapping):
             if kind != "float":
-                raise FilterError(f"filter {name!r} is a text field: give a value or a list of values, not a range")
+                raise FilterError(
+                    f"filter {name!r} is a text field: give a value or a list of values, not a range"
+                )
             conditions.append(_range(name, spec))
         elif isinstance(spec, list | tuple | set):
             if not spec:

@@ -18,7 +18,9 @@ def min_max(scores: Sequence[float]) -> list[float]:
     return [(s - low) / (high - low) for s in scores]
 
 
-def weighted_score_fusion(rankings: Mapping[str, Ranking], weights: Mapping[str, float]) -> list[tuple[str, float]]:
+def weighted_score_fusion(
+    rankings: Mapping[str, Ranking], weights: Mapping[str, float]
+) -> list[tuple[str, float]]:
     """Sum of weight x min-max-normalised score; a document missing from a list gets 0 from it."""
     fused: dict[str, float] = {}
     for name, ranking in rankings.items():

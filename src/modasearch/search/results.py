@@ -16,7 +16,12 @@ class SearchHit:
     scores: dict[str, float | None] | None = None  # per retriever, when explain=True
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "score": self.score, "product": self.product.to_dict(), "scores": self.scores}
+        return {
+            "rank": self.rank,
+            "score": self.score,
+            "product": self.product.to_dict(),
+            "scores": self.scores,
+        }
 
 
 @dataclass

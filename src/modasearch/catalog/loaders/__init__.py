@@ -17,7 +17,7 @@ CatalogFormat = Literal["auto", "hm", "kaggle", "generic"]
 
 
 def detect_format(path: Path) -> CatalogFormat:
-    if path.is_dir() and (path / "styles.csv").exists() or path.name == "styles.csv":
+    if (path.is_dir() and (path / "styles.csv").exists()) or path.name == "styles.csv":
         return "kaggle"
     if path.stem == "articles" and path.suffix in (".parquet", ".csv"):
         return "hm"
@@ -37,7 +37,9 @@ def load_catalog(
     if kind == "hm":
         return load_hm(path)
     if path.is_dir():
-        raise CatalogError(f"{path} is a folder; give a .csv, .jsonl or .parquet file (or a Kaggle styles.csv folder)")
+        raise CatalogError(
+            f"{path} is a folder; give a .csv, .jsonl or .parquet file (or a Kaggle styles.csv folder)"
+        )
     return load_generic(path, mapping)
 
 

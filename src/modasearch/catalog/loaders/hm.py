@@ -25,9 +25,16 @@ ATTRIBUTES = {
     "garment_group": "garment_group_name",
 }
 TEXT_ATTRIBUTES = (
-    "product_type", "colour_group", "perceived_colour_master", "graphical_appearance",
-    "index_group", "department", "section", "garment_group", "product_group",
-)  # fmt: skip
+    "product_type",
+    "colour_group",
+    "perceived_colour_master",
+    "graphical_appearance",
+    "index_group",
+    "department",
+    "section",
+    "garment_group",
+    "product_group",
+)
 MAPPING = FieldMapping(
     id="article_id",
     title="prod_name",

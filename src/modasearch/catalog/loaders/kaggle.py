@@ -10,9 +10,17 @@ from modasearch.catalog.product import Catalog
 from modasearch.catalog.report import LoadReport
 
 COLUMNS = (
-    "id", "gender", "masterCategory", "subCategory", "articleType",
-    "baseColour", "season", "year", "usage", "productDisplayName",
-)  # fmt: skip
+    "id",
+    "gender",
+    "masterCategory",
+    "subCategory",
+    "articleType",
+    "baseColour",
+    "season",
+    "year",
+    "usage",
+    "productDisplayName",
+)
 TEXT_ATTRIBUTES = ("articleType", "baseColour", "gender", "usage", "season", "subCategory")
 
 
@@ -49,10 +57,7 @@ def load_kaggle(root: str | Path, only_with_images: bool = False) -> tuple[Catal
             line,
             id=row["id"],
             title=row["productDisplayName"],
-            attributes={
-                name: clean_attribute(row[name], numeric=name == "year")
-                for name in COLUMNS[1:-1]
-            },
+            attributes={name: clean_attribute(row[name], numeric=name == "year") for name in COLUMNS[1:-1]},
             image=image if has_image else None,
         )
     catalog = Catalog(collector.products, TEXT_ATTRIBUTES, name=root.name, root=str(root))

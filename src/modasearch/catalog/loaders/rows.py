@@ -72,7 +72,9 @@ class ProductCollector:
             return
         product_id = str(id).strip()
         if product_id in self._first_line:
-            self.report.skipped(line, f"duplicate id: {product_id} (first at line {self._first_line[product_id]})")
+            self.report.skipped(
+                line, f"duplicate id: {product_id} (first at line {self._first_line[product_id]})"
+            )
             return
         if is_missing(title):
             self.report.skipped(line, f"missing title: product {product_id}")
