@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from modasearch.catalog import load_kaggle
+from modasearch.catalog.loaders.kaggle import COLUMNS
 
 SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/kaggle-fashion")
 TARGET = Path("src/modasearch/demo/data")
@@ -33,17 +34,7 @@ def main() -> None:
     (TARGET / "images").mkdir(parents=True)
     with (TARGET / "styles.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        columns = [
-            "id",
-            "gender",
-            "masterCategory",
-            "subCategory",
-            "articleType",
-            "baseColour",
-            "season",
-            "year",
-            "usage",
-        ]
+        columns = list(COLUMNS[:-1])
         writer.writerow([*columns, "productDisplayName"])
         for p in chosen:
             writer.writerow([p.id, *(p.attributes.get(c, "") for c in columns[1:]), p.title])

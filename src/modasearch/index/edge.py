@@ -8,31 +8,16 @@ from typing import Any
 import qdrant_edge as qe
 
 from modasearch.index.manifest import IndexStateError
+from modasearch.index.qdrant_models import to_filter, to_hits, to_vector
 from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
 
 
-def _condition(c: Condition) -> qe.FieldCondition:
-    if c.is_range:
-        return qe.FieldCondition(key=c.key, range=qe.RangeFloat(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
-    if c.any_of is not None:
-        values: Any = list(c.any_of)  # all str or all int, as the engine wants
-        return qe.FieldCondition(key=c.key, match=qe.MatchAny(any=values))
-    assert c.equals is not None, "a condition needs a value, values or a range"
-    return qe.FieldCondition(key=c.key, match=qe.MatchValue(value=c.equals))
-
-
 def edge_filter(conditions: tuple[Condition, ...]) -> qe.Filter | None:
-    return qe.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+    return to_filter(qe, qe.RangeFloat, conditions)
 
 
 def _vector(query: VectorQuery) -> Any:
-    if query.sparse is not None:
-        return qe.SparseVector(indices=query.sparse.indices, values=query.sparse.values)
-    return query.dense
-
-
-def _hits(points: list[Any]) -> list[Hit]:
-    return [Hit(str(p.id), float(getattr(p, "score", 0.0) or 0.0), dict(p.payload or {})) for p in points]
+    return to_vector(qe, query)
 
 
 class EdgeBackend:
@@ -114,13 +99,13 @@ class EdgeBackend:
     def search(
         self, query: VectorQuery, conditions: tuple[Condition, ...], limit: int, offset: int = 0
     ) -> list[Hit]:
-        return _hits(self.shard.query(self._request(query, conditions, limit, offset)))
+        return to_hits(self.shard.query(self._request(query, conditions, limit, offset)))
 
     def search_many(
         self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int
     ) -> list[list[Hit]]:
         batch = qe.QueryBatchRequest([self._request(q, conditions, limit, 0) for q in queries])
-        return [_hits(r) for r in self.shard.query_batch(batch)]
+        return [to_hits(r) for r in self.shard.query_batch(batch)]
 
     def search_rrf(
         self,
@@ -145,10 +130,10 @@ class EdgeBackend:
             filter=flt,
             with_payload=True,
         )
-        return _hits(self.shard.query(request))
+        return to_hits(self.shard.query(request))
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
-        return _hits(self.shard.retrieve(list(ids), with_payload=True, with_vector=False))
+        return to_hits(self.shard.retrieve(list(ids), with_payload=True, with_vector=False))
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))

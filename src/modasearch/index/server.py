@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from modasearch.index.qdrant_models import to_filter, to_hits, to_vector
 from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
 from modasearch.models.errors import missing_extra
 
@@ -29,28 +30,12 @@ def connect(location: str, api_key: str | None = None) -> Any:
     return QdrantClient(path=location)
 
 
-def _condition(c: Condition) -> Any:
-    if c.is_range:
-        return qm.FieldCondition(key=c.key, range=qm.Range(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
-    if c.any_of is not None:
-        values: Any = list(c.any_of)  # all str or all int, as the engine wants
-        return qm.FieldCondition(key=c.key, match=qm.MatchAny(any=values))
-    assert c.equals is not None, "a condition needs a value, values or a range"
-    return qm.FieldCondition(key=c.key, match=qm.MatchValue(value=c.equals))
-
-
 def server_filter(conditions: tuple[Condition, ...]) -> Any:
-    return qm.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+    return to_filter(qm, qm.Range, conditions)
 
 
 def _vector(query: VectorQuery) -> Any:
-    if query.sparse is not None:
-        return qm.SparseVector(indices=query.sparse.indices, values=query.sparse.values)
-    return query.dense
-
-
-def _hits(points: list[Any]) -> list[Hit]:
-    return [Hit(str(p.id), float(getattr(p, "score", 0.0) or 0.0), dict(p.payload or {})) for p in points]
+    return to_vector(qm, query)
 
 
 class QdrantServerBackend:
@@ -123,7 +108,7 @@ class QdrantServerBackend:
             offset=offset,
             with_payload=True,
         )
-        return _hits(response.points)
+        return to_hits(response.points)
 
     def search_many(
         self, queries: list[VectorQuery], conditions: tuple[Condition, ...], limit: int
@@ -133,7 +118,7 @@ class QdrantServerBackend:
             qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=True)
             for q in queries
         ]
-        return [_hits(r.points) for r in self.client.query_batch_points(self.collection, requests=requests)]
+        return [to_hits(r.points) for r in self.client.query_batch_points(self.collection, requests=requests)]
 
     def search_rrf(
         self,
@@ -158,10 +143,10 @@ class QdrantServerBackend:
             offset=offset,
             with_payload=True,
         )
-        return _hits(response.points)
+        return to_hits(response.points)
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
-        return _hits(self.client.retrieve(self.collection, ids=list(ids), with_payload=True))
+        return to_hits(self.client.retrieve(self.collection, ids=list(ids), with_payload=True))
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(
