@@ -124,3 +124,9 @@ def test_qdrant_server_backend_in_local_mode(tmp_path: Path, small: Catalog) -> 
         engine.delete([small.products[0].id])
     with Engine.open(tmp_path / "idx") as engine:
         assert len(engine) == 39
+    Engine.build(small, tmp_path / "idx", server=location).close()  # a rebuild drops the old collection
+    from qdrant_client import QdrantClient
+
+    client = QdrantClient(path=location)
+    assert len(client.get_collections().collections) == 1
+    client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,10 @@ from pathlib import Path
 from modasearch.catalog.product import Catalog, Product
 from modasearch.catalog.text import product_text
 from modasearch.index.encoding import EncoderSet
-from modasearch.index.manifest import Manifest
+from modasearch.index.manifest import MANIFEST, Manifest
 from modasearch.index.payload import field_kinds, payload_key, to_payload, vocabulary
-from modasearch.index.store import create_backend, staging
-from modasearch.index.types import IndexBackend, IndexPoint, VectorLayout, point_id
+from modasearch.index.store import create_backend, discard_backend, staging
+from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
 
 Progress = Callable[[int, int], None]
 
@@ -82,33 +83,55 @@ def build_index(
     started = time.perf_counter()
     stats = BuildStats(products=len(catalog))
     kinds = field_kinds(catalog.products)
-    collection = f"modasearch-{catalog.name}-{time.strftime('%Y%m%d%H%M%S')}"
+    collection = f"modasearch-{catalog.name}-{uuid.uuid4().hex[:12]}"  # a new one per build: atomic swap
+    previous = Manifest.load(directory).backend if (directory / MANIFEST).exists() else None
     with staging(directory) as tmp:
         backend, backend_info = create_backend(tmp, layout_for(encoders), server, collection)
-        stats.write_seconds = index_products(
-            backend, encoders, catalog.products, catalog.text_attributes, batch_size, progress
-        )
-        for name, kind in kinds.items():
-            backend.create_payload_index(payload_key(name), kind)
-        t = time.perf_counter()
-        backend.optimize()
-        stats.optimize_seconds = time.perf_counter() - t
-        manifest = Manifest(
-            catalog={
-                "name": catalog.name,
-                "fingerprint": catalog.fingerprint(),
-                "root": catalog.root,
-                "text_attributes": list(catalog.text_attributes),
-            },
-            encoders=encoders.specs(),
-            fields=dict(kinds),
-            vocab=vocabulary(catalog.products, kinds),
-            settings={"batch_size": batch_size},
-            backend=backend_info,
-            counts={"products": backend.count()},
-        )
+        try:
+            manifest = _fill(backend, backend_info, catalog, encoders, kinds, batch_size, stats, progress)
+        except BaseException:
+            backend.close()
+            discard_backend(backend_info)
+            raise
         manifest.save(tmp)
         backend.close()
+    if previous is not None and previous != backend_info:
+        discard_backend(previous)
     stats.encode_seconds = dict(encoders.seconds)
     stats.seconds = time.perf_counter() - started
     return manifest, stats
+
+
+def _fill(
+    backend: IndexBackend,
+    backend_info: dict[str, str],
+    catalog: Catalog,
+    encoders: EncoderSet,
+    kinds: dict[str, FieldKind],
+    batch_size: int,
+    stats: BuildStats,
+    progress: Progress | None,
+) -> Manifest:
+    """Index the products, create the payload indexes, optimise; return the manifest of the result."""
+    stats.write_seconds = index_products(
+        backend, encoders, catalog.products, catalog.text_attributes, batch_size, progress
+    )
+    for name, kind in kinds.items():
+        backend.create_payload_index(payload_key(name), kind)
+    t = time.perf_counter()
+    backend.optimize()
+    stats.optimize_seconds = time.perf_counter() - t
+    return Manifest(
+        catalog={
+            "name": catalog.name,
+            "fingerprint": catalog.fingerprint(),
+            "root": catalog.root,
+            "text_attributes": list(catalog.text_attributes),
+        },
+        encoders=encoders.specs(),
+        fields=dict(kinds),
+        vocab=vocabulary(catalog.products, kinds),
+        settings={"batch_size": batch_size},
+        backend=backend_info,
+        counts={"products": backend.count()},
+    )

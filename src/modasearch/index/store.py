@@ -38,6 +38,20 @@ def create_backend(
     return backend, {"kind": "server", "location": server, "collection": collection}
 
 
+def discard_backend(info: dict[str, str]) -> None:
+    """Drop a server collection no manifest points at any more (edge data goes with its directory)."""
+    if info.get("kind") != "server":
+        return
+    from modasearch.index.server import connect
+
+    client = connect(info["location"], api_key=os.environ.get("QDRANT_API_KEY"))
+    try:
+        if client.collection_exists(info["collection"]):
+            client.delete_collection(info["collection"])
+    finally:
+        client.close()
+
+
 def recover(directory: Path) -> None:
     """Finish a swap that was interrupted between its two renames."""
     if directory.exists():
