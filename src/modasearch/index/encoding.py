@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,30 @@ from modasearch.models.onnx_text import SparseVec
 from modasearch.models.registry import DenseEncoder, SparseEncoder, load_encoder
 
 ROLES = ("bm25", "splade", "dense")
+QueryVector = np.ndarray | SparseVec
+
+
+class LruCache:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass
@@ -30,6 +56,8 @@ class EncoderSet:
     splade: SparseEncoder | None = None
     dense: DenseEncoder | None = None
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    _cache: LruCache = field(default_factory=lambda: LruCache(4096), repr=False)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), repr=False)
 
     @classmethod
     def load(cls, dense: str | None, splade: str | None, bm25_settings: dict[str, Any]) -> EncoderSet:
@@ -63,11 +91,42 @@ class EncoderSet:
             bm25=timed("bm25", self.bm25.encode_document),
         )
 
-    def encode_query(self, text: str, role: str) -> np.ndarray | SparseVec:
+    def encode_query(self, text: str, role: str) -> QueryVector:
         encoder = getattr(self, role, None)
         if encoder is None:
             raise ValueError(f"this index has no {role} encoder")
-        if role == "dense":
-            return encoder.encode_query([text])[0]
-        vector: SparseVec = encoder.encode_query([text])[0]
+        vector: QueryVector = encoder.encode_query([text])[0]
         return vector
+
+    def encode_queries(
+        self, text: str, roles: Sequence[str]
+    ) -> tuple[dict[str, QueryVector], dict[str, float]]:
+        """Vectors for every role (neural encoders side by side on the two cores), with milliseconds
+        per role. Recent queries come from a cache: shoppers repeat themselves."""
+        vectors: dict[str, QueryVector] = {}
+        timings: dict[str, float] = {}
+        pending = {}
+        for role in roles:
+            cached = self._cache.get((role, text))
+            if cached is not None:
+                vectors[role], timings[role] = cached, 0.0
+            elif role == "bm25" or len(roles) == 1:
+                vectors[role], timings[role] = self._timed_query(text, role)
+            else:
+                pending[role] = self._pool.submit(self._timed_query, text, role)
+        for role, future in pending.items():
+            vectors[role], timings[role] = future.result()
+        for role in roles:
+            self._cache.put((role, text), vectors[role])
+        return vectors, timings
+
+    def clear_cache(self) -> None:
+        self._cache = LruCache(self._cache.size)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
+
+    def _timed_query(self, text: str, role: str) -> tuple[QueryVector, float]:
+        start = time.perf_counter()
+        vector = self.encode_query(text, role)
+        return vector, (time.perf_counter() - start) * 1000

@@ -40,6 +40,15 @@ class OnnxTextModel:
         self.tokenizer.enable_truncation(spec.max_length)
         self.tokenizer.no_padding()
         self.session = _session(directory / "model.onnx", threads)
+        self._query_session: ort.InferenceSession | None = None
+
+    @property
+    def query_session(self) -> ort.InferenceSession:
+        """A one-thread session for single queries: faster than two threads on a few tokens, and it
+        lets the dense and sparse query encoders run side by side."""
+        if self._query_session is None:
+            self._query_session = _session(self.directory / "model.onnx", 1)
+        return self._query_session
 
     def _batches(
         self, texts: Sequence[str], batch_size: int
@@ -60,8 +69,9 @@ class OnnxTextModel:
 
     def run(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         out: np.ndarray | None = None
+        session = self.query_session if len(texts) == 1 else self.session
         for rows, ids, mask in self._batches(texts, batch_size):
-            (result,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            (result,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
             if out is None:
                 out = np.empty((len(texts), result.shape[1]), dtype=np.float32)
             out[rows] = result

@@ -123,6 +123,7 @@ class Engine:
 
     def close(self) -> None:
         self.backend.close()
+        self.encoders.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -152,8 +153,8 @@ class Engine:
             raise QueryError(f"offset must be >= 0, got {offset}")
         return text
 
-    def _vector_query(self, text: str, role: str) -> VectorQuery | None:
-        vector = self.encoders.encode_query(text, role)
+    @staticmethod
+    def _vector_query(role: str, vector: np.ndarray | SparseVec) -> VectorQuery | None:
         if isinstance(vector, SparseVec):
             return VectorQuery(role, sparse=vector) if vector.indices else None
         return VectorQuery(role, dense=np.asarray(vector).tolist())
@@ -179,14 +180,11 @@ class Engine:
         if any(w < 0 for w in weights.values()):
             raise QueryError(f"weights must be >= 0, got {weights}")
         roles = [r for r in roles if weights[r] > 0]
-        timings: dict[str, float] = {}
-        queries: list[VectorQuery] = []
-        for role in roles:
-            t = time.perf_counter()
-            vq = self._vector_query(text, role)
-            timings[f"encode_{role}"] = (time.perf_counter() - t) * 1000
-            if vq is not None:
-                queries.append(vq)
+        t = time.perf_counter()
+        vectors, encode_ms = self.encoders.encode_queries(text, roles)
+        timings = {f"encode_{role}": ms for role, ms in encode_ms.items()}
+        timings["encode"] = (time.perf_counter() - t) * 1000
+        queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
         t = time.perf_counter()
         pool = max(candidates, offset + k)
 
