@@ -85,6 +85,7 @@ def test_stopword_only_query_still_answers(demo_engine: Engine) -> None:
         ({"query": "shirt", "offset": -1}, QueryError, "offset"),
         ({"query": "shirt", "filters": {"material": "silk"}}, FilterError, "unknown filter field 'material'"),
         ({"query": "shirt", "weights": {"bm25": -1}}, QueryError, "weights"),
+        ({"query": "shirt", "weights": {"bm52": 1}}, QueryError, "unknown retrievers"),
     ],
 )
 def test_bad_queries_get_clear_errors(demo_engine: Engine, kwargs: dict, error: type, message: str) -> None:

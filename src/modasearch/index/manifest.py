@@ -67,5 +67,5 @@ class Manifest:
                 f"the index was built with {role} model {built['name']!r} (version {built['version']}), "
                 f"but {name!r} (version {version}) was asked for. Vectors from different models are not "
                 f"comparable: open the index without overriding the model, or rebuild it with "
-                f"`modasearch index ... --{role}-model {name}`."
+                f"`modasearch index ... --{'sparse' if role == 'splade' else role}-model {name}`."
             )

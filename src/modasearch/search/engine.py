@@ -172,10 +172,22 @@ class Engine:
         candidates: int = 100,
         explain: bool = False,
     ) -> SearchResults:
+        """One page of results.
+
+        `filters` run inside the engine (see `search.filters`); `fusion="rrf"` fuses the hybrid
+        retrievers in the engine with weighted RRF (`rrf_k`), `fusion="score"` sums min-max-normalised
+        scores; `weights` (per retriever, default 1) apply to both; `candidates` is how many results
+        each retriever contributes; `explain` adds every retriever's own score to each hit.
+        """
         started = time.perf_counter()
         text = self._check(query, mode, k, offset)
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
         roles = self.encoders.roles() if mode == "hybrid" else [mode]
+        unknown = set(weights or {}) - set(self.encoders.roles())
+        if unknown:
+            raise QueryError(
+                f"weights name unknown retrievers {sorted(unknown)}; use {self.encoders.roles()}"
+            )
         weights = {r: float((weights or {}).get(r, 1.0)) for r in roles}
         if any(w < 0 for w in weights.values()):
             raise QueryError(f"weights must be >= 0, got {weights}")
@@ -261,7 +273,8 @@ class Engine:
                 self.backend.create_payload_index(payload_key(name), kind)
         for name, values in vocabulary(products, self.manifest.fields).items():  # type: ignore[arg-type]
             known = self.manifest.vocab.setdefault(name, [])
-            known.extend(v for v in values if v not in set(known))
+            seen = set(known)
+            known.extend(v for v in values if v not in seen)
 
     def _commit(self) -> None:
         self.manifest.revision += 1
