@@ -130,3 +130,18 @@ def test_qdrant_server_backend_in_local_mode(tmp_path: Path, small: Catalog) -> 
     client = QdrantClient(path=location)
     assert len(client.get_collections().collections) == 1
     client.close()
+
+
+def test_attribute_names_that_are_not_identifiers_filter_fine(tmp_path: Path) -> None:
+    products = [
+        Product(
+            str(i),
+            f"shirt {i}",
+            attributes={"colour name": "Red" if i % 2 else "Blue", "sleeve.length": "long"},
+        )
+        for i in range(6)
+    ]
+    config = EngineConfig(dense_model=None, sparse_model=None)
+    with Engine.build(Catalog(products), tmp_path / "idx", config) as engine:
+        assert engine.search("shirt", mode="bm25", filters={"colour name": "red"}).ids() == ["1", "3", "5"]
+        assert len(engine.search("shirt", mode="bm25", filters={"sleeve.length": "long"})) == 6

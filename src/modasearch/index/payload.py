@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -10,6 +11,7 @@ from modasearch.catalog.product import Product
 from modasearch.index.types import FieldKind
 
 TOP_LEVEL_FIELDS: dict[str, FieldKind] = {"price": "float", "group_id": "keyword"}
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VOCAB_LIMIT = 1000  # distinct values kept per keyword field (for filters, facets, query parsing)
 
 
@@ -39,7 +41,11 @@ def from_payload(payload: dict[str, Any]) -> Product:
 
 
 def payload_key(field: str) -> str:
-    return field if field in TOP_LEVEL_FIELDS else f"attributes.{field}"
+    """The engine's JSON path of a filter field; names that are not plain identifiers are quoted."""
+    if field in TOP_LEVEL_FIELDS:
+        return field
+    return f"attributes.{field}" if _PLAIN.fullmatch(field) else f'attributes."{field}"'
+
 
 
 def field_kinds(products: Iterable[Product]) -> dict[str, FieldKind]:
