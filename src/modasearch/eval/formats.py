@@ -1,0 +1,174 @@
+"""Readers and writers for evaluation data: TREC, JSONL, plain CSV, and MODA's H&M files.
+
+Malformed lines are errors naming the file and line: judgements are too few to drop silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from modasearch.eval.data import EvalDataError, Qrels, Queries, Run
+
+MODA_POSITIVE, MODA_NEGATIVE = 2, 1
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip() and not line.startswith("#"):
+                yield number, line
+
+
+def _grade(value: str, path: Path, line: int) -> int:
+    try:
+        return int(float(value))
+    except ValueError:
+        raise EvalDataError(f"{path}:{line}: relevance grade {value!r} is not a number") from None
+
+
+def read_trec_qrels(path: str | Path) -> Qrels:
+    """`query_id iteration product_id grade` per line."""
+    path = Path(path)
+    qrels: Qrels = {}
+    for number, line in _lines(path):
+        fields = line.split()
+        if len(fields) != 4:
+            raise EvalDataError(
+                f"{path}:{number}: a TREC qrels line has 4 fields (qid 0 docid grade), got {len(fields)}"
+            )
+        qrels.setdefault(fields[0], {})[fields[2]] = _grade(fields[3], path, number)
+    return qrels
+
+
+def read_trec_run(path: str | Path) -> Run:
+    """`query_id Q0 product_id rank score tag` per line."""
+    path = Path(path)
+    run: Run = {}
+    for number, line in _lines(path):
+        fields = line.split()
+        if len(fields) != 6:
+            raise EvalDataError(
+                f"{path}:{number}: a TREC run line has 6 fields (qid Q0 docid rank score tag)"
+            )
+        try:
+            run.setdefault(fields[0], {})[fields[2]] = float(fields[4])
+        except ValueError:
+            raise EvalDataError(f"{path}:{number}: score {fields[4]!r} is not a number") from None
+    return run
+
+
+def write_trec_qrels(qrels: Qrels, path: str | Path) -> None:
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for qid in sorted(qrels):
+            for pid, grade in sorted(qrels[qid].items()):
+                handle.write(f"{qid} 0 {pid} {grade}\n")
+
+
+def write_trec_run(run: Run, path: str | Path, tag: str = "modasearch") -> None:
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for qid in sorted(run):
+            ranked = sorted(run[qid].items(), key=lambda item: (-item[1], item[0]))
+            for rank, (pid, score) in enumerate(ranked, start=1):
+                handle.write(f"{qid} Q0 {pid} {rank} {score:.6f} {tag}\n")
+
+
+def read_jsonl_queries(path: str | Path) -> Queries:
+    """`{"query_id": ..., "text": ...}` per line."""
+    path = Path(path)
+    queries: Queries = {}
+    for number, line in _lines(path):
+        try:
+            record = json.loads(line)
+            queries[str(record["query_id"])] = str(record["text"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise EvalDataError(f'{path}:{number}: expected {{"query_id": ..., "text": ...}}') from None
+    return queries
+
+
+def read_jsonl_qrels(path: str | Path) -> Qrels:
+    """`{"query_id": ..., "product_id": ..., "grade": ...}` per line."""
+    path = Path(path)
+    qrels: Qrels = {}
+    for number, line in _lines(path):
+        try:
+            record = json.loads(line)
+            qid, pid = str(record["query_id"]), str(record["product_id"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise EvalDataError(f'{path}:{number}: expected {{"query_id", "product_id", "grade"}}') from None
+        qrels.setdefault(qid, {})[pid] = _grade(str(record.get("grade", 1)), path, number)
+    return qrels
+
+
+def write_jsonl_queries(queries: Queries, path: str | Path) -> None:
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for qid, text in queries.items():
+            handle.write(json.dumps({"query_id": qid, "text": text}, ensure_ascii=False) + "\n")
+
+
+def write_jsonl_qrels(qrels: Qrels, path: str | Path) -> None:
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for qid, judged in qrels.items():
+            for pid, grade in judged.items():
+                handle.write(json.dumps({"query_id": qid, "product_id": pid, "grade": grade}) + "\n")
+
+
+def read_csv_qrels(path: str | Path) -> Qrels:
+    """A CSV with the columns query, product_id, grade (a header row is required)."""
+    path = Path(path)
+    qrels: Qrels = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        needed = {"query", "product_id", "grade"}
+        if not needed <= set(reader.fieldnames or []):
+            raise EvalDataError(f"{path}: needs the columns {sorted(needed)}, has {reader.fieldnames}")
+        for row in reader:
+            grade = _grade(row["grade"], path, reader.line_num)
+            qrels.setdefault(row["query"].strip(), {})[row["product_id"].strip()] = grade
+    return qrels
+
+
+def _id_list(value: str) -> list[str]:
+    """MODA writes id lists either space-separated or as a Python/JSON list literal."""
+    value = (value or "").strip()
+    if value.startswith("["):
+        return [str(v).strip() for v in ast.literal_eval(value)]
+    return value.replace(",", " ").split()
+
+
+def _column(fieldnames: list[str], *candidates: str) -> str:
+    for name in candidates:
+        if name in fieldnames:
+            return name
+    raise EvalDataError(f"none of the columns {list(candidates)} found; the file has {fieldnames}")
+
+
+def read_moda(queries_csv: str | Path, qrels_csv: str | Path) -> tuple[Queries, Qrels]:
+    """MODA's H&M search benchmark: positives are grade 2, negatives grade 1 (as MODA scores them)."""
+    queries: Queries = {}
+    with Path(queries_csv).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        qid_col, text_col = (
+            _column(fields, "query_id", "qid", "id"),
+            _column(fields, "query_text", "query", "text"),
+        )
+        for row in reader:
+            queries[row[qid_col].strip()] = row[text_col].strip()
+    qrels: Qrels = {}
+    with Path(qrels_csv).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        qid_col = _column(fields, "query_id", "qid", "id")
+        pos_col, neg_col = _column(fields, "positive_ids"), _column(fields, "negative_ids")
+        for row in reader:
+            judged = qrels.setdefault(row[qid_col].strip(), {})
+            try:
+                judged.update(dict.fromkeys(_id_list(row[neg_col]), MODA_NEGATIVE))
+                judged.update(dict.fromkeys(_id_list(row[pos_col]), MODA_POSITIVE))
+            except (ValueError, SyntaxError):
+                raise EvalDataError(f"{qrels_csv}:{reader.line_num}: cannot read the id lists") from None
+    return queries, qrels
