@@ -98,8 +98,9 @@ class Engine:
         texts = [product_text(p, catalog.text_attributes) for p in catalog.products]
         bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": average_length(texts)}
         encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25)
-        _, stats = build_index(catalog, Path(directory), encoders, server, config.batch_size, progress)
-        engine = cls.open(directory)
+        directory = Path(directory).resolve()
+        manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
+        engine = cls(directory, manifest, open_backend(directory, manifest), encoders)  # models stay loaded
         engine.build_stats = stats
         return engine
 
