@@ -93,7 +93,7 @@ class EdgeBackend:
             offset=offset,
             query=qe.Query.Nearest(_vector(query), using=query.using),
             filter=edge_filter(conditions),
-            with_payload=True,
+            with_payload=False,
         )
 
     def search(
@@ -128,7 +128,7 @@ class EdgeBackend:
             prefetches=prefetches,
             query=qe.Fusion.Rrf(k=k, weights=weights),  # type: ignore[arg-type]
             filter=flt,
-            with_payload=True,
+            with_payload=False,
         )
         return to_hits(self.shard.query(request))
 

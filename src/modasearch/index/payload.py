@@ -47,7 +47,6 @@ def payload_key(field: str) -> str:
     return f"attributes.{field}" if _PLAIN.fullmatch(field) else f'attributes."{field}"'
 
 
-
 def field_kinds(products: Iterable[Product]) -> dict[str, FieldKind]:
     """Filterable fields: an attribute is a float field if all its values are numbers."""
     kinds: dict[str, FieldKind] = {}

@@ -106,7 +106,7 @@ class QdrantServerBackend:
             query_filter=server_filter(conditions),
             limit=limit,
             offset=offset,
-            with_payload=True,
+            with_payload=False,
         )
         return to_hits(response.points)
 
@@ -115,7 +115,7 @@ class QdrantServerBackend:
     ) -> list[list[Hit]]:
         flt = server_filter(conditions)
         requests = [
-            qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=True)
+            qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=False)
             for q in queries
         ]
         return [to_hits(r.points) for r in self.client.query_batch_points(self.collection, requests=requests)]
@@ -141,7 +141,7 @@ class QdrantServerBackend:
             query_filter=flt,
             limit=limit,
             offset=offset,
-            with_payload=True,
+            with_payload=False,
         )
         return to_hits(response.points)
 

@@ -65,7 +65,10 @@ class Hit:
 
 
 class IndexBackend(Protocol):
-    """What the search pipeline needs from a vector engine. Filters always run inside the engine."""
+    """What the search pipeline needs from a vector engine. Filters always run inside the engine.
+
+    Searches return ids and scores only (empty payloads): rankings are often fetched deeper than the
+    page shown, and payloads are read for the page alone through `retrieve`."""
 
     def upsert(self, points: list[IndexPoint]) -> None: ...
     def delete(self, ids: list[str]) -> None: ...

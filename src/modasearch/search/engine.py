@@ -42,7 +42,7 @@ class QueryError(ValueError):
 
 
 def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[Hit]:
-    """One page of a ranking whose ties are broken by product id, so pages never overlap or skip.
+    """One page of a ranking whose ties are broken by point id, so pages never overlap or skip.
 
     The engine orders equal scores arbitrarily (and differently for different limits), so fetch past
     the page until the tie at its last position is resolved, then sort and slice.
@@ -54,7 +54,7 @@ def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[
         if len(hits) < n or n >= 4 * MAX_K or hits[-1].score < hits[min(wanted, len(hits)) - 1].score:
             break
         n *= 2
-    hits.sort(key=lambda h: (-h.score, str(h.payload.get("product_id"))))
+    hits.sort(key=lambda h: (-h.score, h.id))
     return hits[offset:wanted]
 
 
@@ -214,16 +214,17 @@ class Engine:
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
 
         hits = stable_page(fetch, offset, k)
+        payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in hits])}
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         explained = self._explain(queries, conditions, pool) if explain else None
         results = [
             SearchHit(
-                product=from_payload(h.payload),
+                product=from_payload(payloads[h.id]),
                 score=h.score,
                 rank=offset + i + 1,
                 scores={q.using: explained[q.using].get(h.id) for q in queries} if explained else None,
             )
-            for i, h in enumerate(hits)
+            for i, h in enumerate(h for h in hits if h.id in payloads)  # deleted meanwhile: gone
         ]
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, mode, results, offset, took, timings)
@@ -232,10 +233,8 @@ class Engine:
         self, queries: list[VectorQuery], weights: Mapping[str, float], conditions: tuple[Any, ...], pool: int
     ) -> list[Hit]:
         lists = self.backend.search_many(queries, conditions, pool)
-        payloads = {h.id: h.payload for hits in lists for h in hits}
         rankings = {q.using: [(h.id, h.score) for h in hits] for q, hits in zip(queries, lists, strict=True)}
-        fused = weighted_score_fusion(rankings, weights)
-        return [Hit(doc, score, payloads[doc]) for doc, score in fused]
+        return [Hit(doc, score, {}) for doc, score in weighted_score_fusion(rankings, weights)]
 
     def _explain(
         self, queries: list[VectorQuery], conditions: tuple[Any, ...], pool: int
