@@ -54,6 +54,11 @@ def test_trec_run_round_trip(tmp_path: Path) -> None:
     assert read_trec_run(tmp_path / "run.trec") == run
 
 
+def test_ids_with_whitespace_are_refused_for_trec(tmp_path: Path) -> None:
+    with pytest.raises(EvalDataError, match="holds whitespace"):
+        write_trec_qrels({"red dress": {"p1": 1}}, tmp_path / "q.trec")
+
+
 def test_csv_qrels(tmp_path: Path) -> None:
     (tmp_path / "q.csv").write_text("query,product_id,grade\nred dress,p1,2\nred dress,p2,0\n")
     assert read_csv_qrels(tmp_path / "q.csv") == {"red dress": {"p1": 2, "p2": 0}}

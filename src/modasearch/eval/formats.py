@@ -61,7 +61,15 @@ def read_trec_run(path: str | Path) -> Run:
     return run
 
 
+def _check_ids(data: Qrels | Run) -> None:
+    for qid, judged in data.items():
+        for name in (qid, *judged):
+            if not name or any(c.isspace() for c in name):
+                raise EvalDataError(f"id {name!r} is empty or holds whitespace: TREC files cannot store it")
+
+
 def write_trec_qrels(qrels: Qrels, path: str | Path) -> None:
+    _check_ids(qrels)
     with Path(path).open("w", encoding="utf-8") as handle:
         for qid in sorted(qrels):
             for pid, grade in sorted(qrels[qid].items()):
@@ -69,6 +77,7 @@ def write_trec_qrels(qrels: Qrels, path: str | Path) -> None:
 
 
 def write_trec_run(run: Run, path: str | Path, tag: str = "modasearch") -> None:
+    _check_ids(run)
     with Path(path).open("w", encoding="utf-8") as handle:
         for qid in sorted(run):
             ranked = sorted(run[qid].items(), key=lambda item: (-item[1], item[0]))
