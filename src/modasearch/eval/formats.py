@@ -30,16 +30,24 @@ def _grade(value: str, path: Path, line: int) -> int:
         raise EvalDataError(f"{path}:{line}: relevance grade {value!r} is not a number") from None
 
 
+def _trec_fields(path: Path, layout: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a whitespace-separated TREC file whose lines follow `layout`."""
+    expected = len(layout.split())
+    for number, line in _lines(path):
+        fields = line.split()
+        if len(fields) != expected:
+            kind = "run" if expected == 6 else "qrels"
+            raise EvalDataError(
+                f"{path}:{number}: a TREC {kind} line has {expected} fields ({layout}), got {len(fields)}"
+            )
+        yield number, fields
+
+
 def read_trec_qrels(path: str | Path) -> Qrels:
     """`query_id iteration product_id grade` per line."""
     path = Path(path)
     qrels: Qrels = {}
-    for number, line in _lines(path):
-        fields = line.split()
-        if len(fields) != 4:
-            raise EvalDataError(
-                f"{path}:{number}: a TREC qrels line has 4 fields (qid 0 docid grade), got {len(fields)}"
-            )
+    for number, fields in _trec_fields(path, "qid 0 docid grade"):
         qrels.setdefault(fields[0], {})[fields[2]] = _grade(fields[3], path, number)
     return qrels
 
@@ -48,12 +56,7 @@ def read_trec_run(path: str | Path) -> Run:
     """`query_id Q0 product_id rank score tag` per line."""
     path = Path(path)
     run: Run = {}
-    for number, line in _lines(path):
-        fields = line.split()
-        if len(fields) != 6:
-            raise EvalDataError(
-                f"{path}:{number}: a TREC run line has 6 fields (qid Q0 docid rank score tag)"
-            )
+    for number, fields in _trec_fields(path, "qid Q0 docid rank score tag"):
         try:
             run.setdefault(fields[0], {})[fields[2]] = float(fields[4])
         except ValueError:
