@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import subprocess
 from pathlib import Path
 
 import numpy as np
+
+from modasearch.eval import report
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
@@ -46,11 +47,4 @@ def git_commit() -> str:
 
 def write_section(name: str, body: str) -> None:
     """Replace the section between `<!-- name -->` markers in RESULTS.md (or append it)."""
-    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{start}\n{body.strip()}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    report.write_section(RESULTS, name, body)

@@ -38,6 +38,11 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_catalog: Catalog) 
         ["products", "add"],
         ["products", "delete"],
         ["products", "get"],
+        ["eval"],
+        ["eval", "build"],
+        ["eval", "run"],
+        ["eval", "score"],
+        ["eval", "compare"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -143,3 +148,93 @@ def test_models_list() -> None:
 def test_an_index_open_elsewhere_is_explained(demo_engine: Engine) -> None:
     result = runner.invoke(app, ["search", str(demo_engine.directory), "shirt"])
     assert result.exit_code == 2 and "open in another process" in " ".join(result.output.split())
+
+
+EVAL_GRID = """
+baseline = "bm25"
+metrics = ["ndcg@10", "precision@1"]
+k = 20
+[[config]]
+name = "bm25"
+mode = "bm25"
+[[config]]
+name = "dense"
+mode = "dense"
+"""
+
+
+def test_eval_run_compare_and_score(tmp_path: Path, demo_catalog: Catalog) -> None:
+    from modasearch.demo import DEMO_CATALOG
+    from modasearch.eval.benchmarks import Benchmark, kagl_attr, save_benchmark
+    from modasearch.eval.formats import write_trec_run
+
+    queries, qrels = kagl_attr(demo_catalog, fields=("articleType",))
+    meta = {"version": 1, "catalog": {"path": str(DEMO_CATALOG), "format": "kaggle"}}
+    bench = save_benchmark(tmp_path / "bench", Benchmark("demo-attr", queries, qrels, meta))
+    grid = tmp_path / "grid.toml"
+    grid.write_text(EVAL_GRID, encoding="utf-8")
+    out, results = tmp_path / "out", tmp_path / "RESULTS.md"
+    args = ["eval", "run", "-b", str(bench), "-c", str(grid), "-o", str(out), "--results", str(results)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "0 of 2 runs came from the cache" in result.output
+    table = results.read_text()
+    assert (
+        "<!-- eval-demo-attr -->" in table
+        and "| `dense` |" in table
+        and "Command: `modasearch eval run" in table
+    )
+    assert {p.name for p in out.iterdir()} >= {"leaderboard.md", "leaderboard.png", "index", "runs"}
+
+    again = runner.invoke(app, args)  # resumes: every run comes from the cache
+    assert again.exit_code == 0 and "2 of 2 runs came from the cache" in again.output
+
+    compared = runner.invoke(app, ["eval", "compare", str(out), "bm25", "dense", "-n", "2", "--depth", "2"])
+    assert compared.exit_code == 0, compared.output
+    assert "bm25 wins" in compared.output and "grade · title" in compared.output
+
+    run = {q: {p: 1.0 for p in list(judged)[:3]} for q, judged in qrels.items()}
+    write_trec_run(run, tmp_path / "run.trec")
+    scored = runner.invoke(
+        app, ["eval", "score", str(bench / "qrels.trec"), str(tmp_path / "run.trec"), "-m", "precision@1"]
+    )
+    assert scored.exit_code == 0, scored.output
+    assert "precision@1" in scored.output and "1.0000" in scored.output
+
+
+def test_eval_refuses_qrels_naming_unknown_products(tmp_path: Path, demo_index: str) -> None:
+    from modasearch.eval.benchmarks import Benchmark, save_benchmark
+
+    bench = Benchmark("bad", {"q1": "jeans"}, {"q1": {"no-such-product": 1}}, {"version": 1})
+    save_benchmark(tmp_path / "bench", bench)
+    grid = tmp_path / "grid.toml"
+    grid.write_text(EVAL_GRID, encoding="utf-8")
+    args = [
+        "eval",
+        "run",
+        "-b",
+        str(tmp_path / "bench"),
+        "-c",
+        str(grid),
+        "--index",
+        demo_index,
+        "-o",
+        str(tmp_path / "o"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "the qrels name 1 products that are not in the catalog/index: no-such-product" in result.output
+
+
+def test_eval_skips_image_benchmarks_with_a_reason(tmp_path: Path) -> None:
+    from modasearch.eval.benchmarks import Benchmark, save_benchmark
+
+    bench = Benchmark("kagl-t2i", {"q1": "Nike Men Black Shoes"}, {"q1": {"10001": 1}}, {"requires": "image"})
+    save_benchmark(tmp_path / "bench", bench)
+    grid = tmp_path / "grid.toml"
+    grid.write_text(EVAL_GRID, encoding="utf-8")
+    args = ["eval", "run", "-b", str(tmp_path / "bench"), "-c", str(grid), "-o", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "skipped kagl-t2i: it needs image search" in " ".join(result.output.split())
+    assert not (tmp_path / "out" / "index").exists()

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from modasearch.catalog.loaders.rows import CatalogError
 from modasearch.catalog.mapping import MappingError
+from modasearch.eval.data import EvalDataError
 from modasearch.index.build import EmptyCatalogError
 from modasearch.index.manifest import IndexStateError
 from modasearch.models.errors import ModelError
@@ -25,6 +26,7 @@ USER_ERRORS = (
     ModelError,
     QueryError,
     FilterError,
+    EvalDataError,
 )
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,10 +38,10 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except USER_ERRORS as exc:
-            err.print(f"[bold red]error:[/] {exc}")
+            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
             raise typer.Exit(2) from None
         except FileNotFoundError as exc:
-            err.print(f"[bold red]error:[/] {exc.filename or exc}: no such file or directory")
+            err.print(f"[bold red]error:[/] {exc.filename or exc}: no such file or directory", soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -11,6 +11,7 @@ import typer
 from modasearch.catalog import FieldMapping, load_catalog
 from modasearch.cli.display import console, print_report, progress_bar, results_table
 from modasearch.cli.errors import friendly
+from modasearch.cli.evaluate import eval_app
 from modasearch.cli.models import models_app
 from modasearch.cli.products import products_app
 from modasearch.search.engine import MODES, Engine, EngineConfig
@@ -20,6 +21,7 @@ app = typer.Typer(
     help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True
 )
 app.add_typer(models_app, name="models")
+app.add_typer(eval_app, name="eval")
 app.add_typer(products_app, name="products")
 
 

@@ -16,7 +16,7 @@ from modasearch.eval.data import EvalDataError, Qrels, Queries, Run
 MODA_POSITIVE, MODA_NEGATIVE = 2, 1
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def content_lines(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip() and not line.startswith("#"):
@@ -33,7 +33,7 @@ def _grade(value: str, path: Path, line: int) -> int:
 def _trec_fields(path: Path, layout: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of a whitespace-separated TREC file whose lines follow `layout`."""
     expected = len(layout.split())
-    for number, line in _lines(path):
+    for number, line in content_lines(path):
         fields = line.split()
         if len(fields) != expected:
             kind = "run" if expected == 6 else "qrels"
@@ -92,7 +92,7 @@ def read_jsonl_queries(path: str | Path) -> Queries:
     """`{"query_id": ..., "text": ...}` per line."""
     path = Path(path)
     queries: Queries = {}
-    for number, line in _lines(path):
+    for number, line in content_lines(path):
         try:
             record = json.loads(line)
             queries[str(record["query_id"])] = str(record["text"])
@@ -105,7 +105,7 @@ def read_jsonl_qrels(path: str | Path) -> Qrels:
     """`{"query_id": ..., "product_id": ..., "grade": ...}` per line."""
     path = Path(path)
     qrels: Qrels = {}
-    for number, line in _lines(path):
+    for number, line in content_lines(path):
         try:
             record = json.loads(line)
             qid, pid = str(record["query_id"]), str(record["product_id"])
