@@ -46,6 +46,14 @@ def test_grid_runs_are_cached_and_scored(tmp_path: Path, demo_engine: Engine, be
     again = run_grid(demo_engine, benchmark, grid, tmp_path / "runs")
     assert [r.cached for r in again] == [True] * 5
     assert [r.run for r in again] == [r.run for r in first]
+    fresh = run_grid(
+        demo_engine,
+        benchmark,
+        grid_from_dict({**GRID, "config": GRID["config"][:1]}),
+        tmp_path / "runs",
+        fresh=True,
+    )
+    assert [r.cached for r in fresh] == [False]
     # a changed setting is a new run, not a stale cache hit
     changed = grid_from_dict(
         {

@@ -83,6 +83,9 @@ def run_command(
         Path | None, typer.Option(help="Also write the table into this Markdown file (a named section).")
     ] = None,
     data: DataOption = DEFAULT_DATA,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Ignore cached runs (e.g. after changing the code).")
+    ] = False,
 ) -> None:
     """Run every configuration of a grid over a benchmark and write the leaderboard (MD, CSV, JSON, PNG).
 
@@ -103,7 +106,7 @@ def run_command(
     bar, make = _progress_factory()
     try:
         with bar:
-            experiment = run_experiment(name, grid, out, data, index, split, command, make)
+            experiment = run_experiment(name, grid, out, data, index, split, command, make, fresh)
     except BenchmarkSkipped as skipped:
         console.print(f"[yellow]{skipped}[/]")
         return

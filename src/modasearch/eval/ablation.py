@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modasearch import __version__
 from modasearch.eval.benchmarks.store import Benchmark
 from modasearch.eval.data import EvalDataError, Run
 from modasearch.eval.grid import Grid, RunConfig
@@ -50,6 +51,7 @@ def index_identity(engine: Engine) -> dict[str, Any]:
 
 def cache_key(engine: Engine, benchmark: Benchmark, config: RunConfig, k: int) -> str:
     identity = {
+        "modasearch": __version__,
         "index": index_identity(engine),
         "queries": benchmark.fingerprint(),
         "config": config.identity(),
@@ -111,15 +113,17 @@ def run_grid(
     grid: Grid,
     cache_dir: str | Path,
     progress: Callable[[RunConfig], Progress | None] | None = None,
+    fresh: bool = False,
 ) -> list[ConfigRun]:
-    """Each configuration's run, from the cache when the same index, queries and settings ran before."""
+    """Each configuration's run, from the cache when the same index, queries and settings ran before
+    (`fresh=True` runs everything again, e.g. after changing the search code)."""
     check_modality(engine, benchmark)
     cache_dir = Path(cache_dir)
     engine.search("warm up the models", k=1)  # the first query pays for lazy session setup
     results = []
     for config in grid.configs:
         path = _cache_path(cache_dir, config, cache_key(engine, benchmark, config, grid.k))
-        if path.exists():
+        if path.exists() and not fresh:
             results.append(load_cached_run(path, config))
             continue
         engine.encoders.clear_cache()  # vectors cached by the last configuration would hide encode time

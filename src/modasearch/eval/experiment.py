@@ -113,6 +113,7 @@ def run_experiment(
     split: str | None = None,
     command: str = "",
     progress: Callable[[str], Progress | None] | None = None,
+    fresh: bool = False,
 ) -> Experiment:
     out_dir = Path(out_dir)
     grid = grid if isinstance(grid, Grid) else load_grid(grid)
@@ -127,7 +128,7 @@ def run_experiment(
         def config_progress(config: RunConfig) -> Progress | None:
             return progress(config.name) if progress else None
 
-        results = run_grid(engine, bench, grid, out_dir / "runs", config_progress)
+        results = run_grid(engine, bench, grid, out_dir / "runs", config_progress, fresh)
         board = build_leaderboard(results, bench.qrels, grid, bench.name, split)
         write_leaderboard(board, out_dir, header(bench, grid, board, engine, command))
         record = {

@@ -208,9 +208,9 @@ class Engine:
                 return self.backend.search(queries[0], conditions, n)
             if fusion == "rrf":
                 w = [weights[q.using] for q in queries]
-                return self.backend.search_rrf(queries, w, rrf_k, conditions, n, 0, max(pool, n))
+                return self.backend.search_rrf(queries, w, rrf_k, conditions, n, 0, pool)
             if fusion == "score":
-                return self._score_fusion(queries, weights, conditions, max(pool, n))[:n]
+                return self._score_fusion(queries, weights, conditions, pool)[:n]
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
 
         hits = stable_page(fetch, offset, k)

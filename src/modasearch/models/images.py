@@ -1,0 +1,97 @@
+"""Decode product photos safely and turn them into model input.
+
+Every way a file can be unusable (empty, not an image, an unsupported format, truncated, enormous,
+a decompression bomb) is an `ImageError` naming the file and the reason, raised before the pixels are
+decoded where the header already tells.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = ("JPEG", "PNG", "WEBP")
+MAX_BYTES = 20 * 2**20
+MAX_PIXELS = 40_000_000  # 6300 x 6300; a 20000 x 20000 photo (or a bomb claiming it) is refused
+IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+WHITE = (255, 255, 255)
+
+
+class ImageError(ValueError):
+    """A photo that cannot be used, with the reason."""
+
+
+def _read(source: bytes | str | Path, max_bytes: int) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        data, name = source, "uploaded image"
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise ImageError(f"{name}: no such file") from None
+        if size > max_bytes:
+            raise ImageError(f"{name}: {size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit")
+        data = path.read_bytes()
+    if not data:
+        raise ImageError(f"{name}: the file is empty")
+    if len(data) > max_bytes:
+        raise ImageError(f"{name}: {len(data) / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit")
+    return data, name
+
+
+def open_image(
+    source: bytes | str | Path, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+) -> Image.Image:
+    """An upright RGB image; transparency is flattened onto white (product photos' background)."""
+    data, name = _read(source, max_bytes)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in FORMATS:
+                raise ImageError(f"{name}: {image.format} images are not supported; use {', '.join(FORMATS)}")
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ImageError(
+                    f"{name}: {width}x{height} pixels is over the {max_pixels / 1e6:.0f} megapixel limit"
+                )
+            image.load()
+    except UnidentifiedImageError:
+        raise ImageError(f"{name}: not an image (or a format Pillow cannot read)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{name}: refused as a decompression bomb") from None
+    except OSError as exc:
+        raise ImageError(f"{name}: truncated or corrupt image ({exc})") from None
+    image = ImageOps.exif_transpose(image)
+    return flatten(image)
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (*WHITE, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def square(image: Image.Image, size: int) -> Image.Image:
+    """Pad to a square on white (no crop: a long dress keeps its hem), then resize."""
+    width, height = image.size
+    side = max(width, height)
+    canvas = Image.new("RGB", (side, side), WHITE)
+    canvas.paste(image, ((side - width) // 2, (side - height) // 2))
+    return canvas.resize((size, size), Image.Resampling.BICUBIC)
+
+
+def to_tensor(images: list[Image.Image], size: int = 224) -> np.ndarray:
+    """N x 3 x size x size float32, ImageNet-normalised."""
+    batch = np.stack([np.asarray(square(img, size), dtype=np.float32) / 255.0 for img in images])
+    batch = (batch - IMAGENET_MEAN) / IMAGENET_STD
+    return np.ascontiguousarray(batch.transpose(0, 3, 1, 2), dtype=np.float32)
