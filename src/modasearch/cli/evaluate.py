@@ -116,7 +116,10 @@ def run_command(
     console.print(f"{cached} of {len(experiment.results)} runs came from the cache; leaderboard in {out}/")
     if results:
         body = (out / "leaderboard.md").read_text(encoding="utf-8")
-        write_section(results, f"eval-{board.benchmark}", f"### {board.benchmark}\n\n{body}")
+        part = f" ({board.split} part)" if board.split else ""
+        write_section(
+            results, f"eval-{board.benchmark}", f"## Component table: {board.benchmark}{part}\n\n{body}"
+        )
         console.print(f"table written to {results}")
 
 

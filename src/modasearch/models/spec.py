@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-EncoderKind = Literal["dense", "sparse", "bm25"]
+EncoderKind = Literal["dense", "sparse", "bm25", "image"]
 SPEC_FILE = "encoder.json"
 
 
