@@ -69,8 +69,7 @@ def open_image(
         raise ImageError(f"{name}: refused as a decompression bomb") from None
     except OSError as exc:
         raise ImageError(f"{name}: truncated or corrupt image ({exc})") from None
-    image = ImageOps.exif_transpose(image)
-    return flatten(image)
+    return flatten(ImageOps.exif_transpose(image))
 
 
 def flatten(image: Image.Image) -> Image.Image:
