@@ -1,0 +1,200 @@
+"""Train the text-image aligner (LiT-style): frozen photo features and frozen MiniLM text vectors,
+linear projections trained with a multi-positive symmetric InfoNCE loss.
+
+Texts per product: its title, and prompts made of its text attributes ("Tshirts", "Black",
+"Black Tshirts", ...). A text's positives in a batch are every product that has that text, so products
+with identical titles, or the same colour, are never pushed apart. Splits are seeded: the held-out
+part (kagl-t2i's 20%) is never seen; early stopping watches a validation part of the rest.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from modasearch.catalog.product import Catalog, Product
+from modasearch.models.errors import missing_extra
+from modasearch.models.visual import Aligner
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    dim: int = 256
+    epochs: int = 80
+    batch_size: int = 256
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    temperature: float = 0.05
+    title_probability: float = 0.5
+    patience: int = 8
+    heldout_fraction: float = 0.2
+    validation_fraction: float = 0.1
+    seed: int = 0
+    image_hidden: int = 0  # > 0: a ReLU hidden layer of this width in the image head
+    dropout: float = 0.1
+
+
+@dataclass
+class TrainingData:
+    product_ids: list[str]
+    features: np.ndarray  # photo features, one row per product
+    texts: list[str]  # unique texts
+    text_vectors: np.ndarray  # one row per unique text
+    product_texts: list[list[int]]  # per product: its text ids, the title first
+
+
+def prompts(product: Product, attributes: tuple[str, ...]) -> list[str]:
+    """The title, each attribute value, and pairs of the first three attributes ("Black Tshirts")."""
+    values = [
+        str(product.attributes[a]).strip() for a in attributes if str(product.attributes.get(a) or "").strip()
+    ]
+    pairs = [
+        f"{values[j]} {values[i]}"
+        for i in range(min(3, len(values)))
+        for j in range(min(3, len(values)))
+        if i != j
+    ]
+    texts = [" ".join(product.title.split()), *values, *pairs]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def split_ids(ids: list[str], config: AlignConfig) -> tuple[list[str], list[str], list[str]]:
+    """(train, validation, held-out); the held-out part is kagl-t2i's (same seed and fraction)."""
+    order = sorted(ids)
+    random.Random(config.seed).shuffle(order)
+    cut = round(config.heldout_fraction * len(order))
+    heldout, rest = order[:cut], sorted(order[cut:])
+    random.Random(config.seed + 1).shuffle(rest)
+    val_cut = round(config.validation_fraction * len(rest))
+    return rest[val_cut:], rest[:val_cut], heldout
+
+
+def title_recall(
+    aligner: Aligner, data: TrainingData, query_rows: list[int], k: int = 10
+) -> tuple[float, float]:
+    """Hit rate@k and MRR@k of query products' titles against every photo (identical titles count)."""
+    images = aligner.embed_images(data.features)
+    title_ids = [texts[0] for texts in data.product_texts]
+    queries = aligner.embed_texts(data.text_vectors[[title_ids[r] for r in query_rows]])
+    scores = queries @ images.T
+    top = np.argsort(-scores, axis=1)[:, :k]
+    titles = np.array(title_ids)
+    hits = titles[top] == titles[query_rows][:, None]
+    first = np.where(hits.any(1), hits.argmax(1) + 1, 0)
+    return float(hits.any(1).mean()), float(np.where(first > 0, 1 / np.maximum(first, 1), 0).mean())
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as exc:
+        raise missing_extra("training the aligner", "train") from exc
+    return torch
+
+
+def train_aligner(
+    data: TrainingData,
+    config: AlignConfig,
+    meta: dict[str, Any],
+    log: Callable[[str], None] = print,
+) -> tuple[Aligner, dict[str, Any]]:
+    torch = _torch()
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    row = {pid: i for i, pid in enumerate(data.product_ids)}
+    train, val, heldout = split_ids(data.product_ids, config)
+    train_rows, val_rows = np.array([row[p] for p in train]), [row[p] for p in val]
+    mean, scale = data.features[train_rows].mean(0), data.features[train_rows].std(0) + 1e-6
+    x_all = torch.from_numpy((data.features - mean) / scale).float()
+    t_all = torch.from_numpy(data.text_vectors).float()
+    if config.image_hidden:
+        image_head = torch.nn.Sequential(
+            torch.nn.Dropout(config.dropout),
+            torch.nn.Linear(x_all.shape[1], config.image_hidden),
+            torch.nn.ReLU(),
+            torch.nn.Linear(config.image_hidden, config.dim),
+        )
+    else:
+        image_head = torch.nn.Linear(x_all.shape[1], config.dim)
+    text_head = torch.nn.Linear(t_all.shape[1], config.dim)
+    params = [*image_head.parameters(), *text_head.parameters()]
+    optimiser = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    text_sets = [set(t) for t in data.product_texts]
+
+    def current() -> Aligner:
+        linears = [m for m in image_head.modules() if isinstance(m, torch.nn.Linear)]
+        return Aligner(
+            mean.astype(np.float32),
+            scale.astype(np.float32),
+            tuple((m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in linears),
+            text_head.weight.detach().numpy().T.copy(),
+            text_head.bias.detach().numpy().copy(),
+            meta,
+        )
+
+    best: tuple[float, Aligner | None, int] = (-1.0, None, 0)
+    history = []
+    for epoch in range(1, config.epochs + 1):
+        order = rng.permutation(train_rows)
+        total = 0.0
+        for start in range(0, len(order), config.batch_size):
+            rows = order[start : start + config.batch_size]
+            chosen = [
+                data.product_texts[r][0]
+                if rng.random() < config.title_probability
+                else int(rng.choice(data.product_texts[r]))
+                for r in rows
+            ]
+            # positives[i, j]: product j has text i
+            positives = torch.tensor([[t in text_sets[r] for r in rows] for t in chosen], dtype=torch.float32)
+            images = torch.nn.functional.normalize(image_head(x_all[rows]), dim=-1)
+            texts = torch.nn.functional.normalize(text_head(t_all[chosen]), dim=-1)
+            logits = texts @ images.T / config.temperature
+            text_to_image = (
+                -(positives / positives.sum(1, keepdim=True) * logits.log_softmax(1)).sum(1).mean()
+            )
+            image_to_text = (
+                -(positives.T / positives.T.sum(1, keepdim=True) * logits.T.log_softmax(1)).sum(1).mean()
+            )
+            loss = (text_to_image + image_to_text) / 2
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(rows)
+        aligner = current()
+        recall, mrr = title_recall(aligner, data, val_rows)
+        history.append(
+            {"epoch": epoch, "loss": total / len(order), "val_recall@10": recall, "val_mrr@10": mrr}
+        )
+        log(f"epoch {epoch:3d}  loss {total / len(order):.4f}  validation R@10 {recall:.4f}  MRR {mrr:.4f}")
+        if recall > best[0]:
+            best = (recall, aligner, epoch)
+        elif epoch - best[2] >= config.patience:
+            break
+    assert best[1] is not None
+    report = {
+        "config": asdict(config),
+        "best_epoch": best[2],
+        "history": history,
+        "split": {"train": len(train), "validation": len(val), "heldout": len(heldout)},
+        "heldout_rows": [row[p] for p in heldout],
+    }
+    return best[1], report
+
+
+def build_training_data(
+    catalog: Catalog, product_ids: list[str], features: np.ndarray, encode: Callable[[list[str]], np.ndarray]
+) -> TrainingData:
+    """Texts of every product with a photo, each unique text encoded once."""
+    by_id = {p.id: p for p in catalog.products}
+    index: dict[str, int] = {}
+    product_texts = []
+    for pid in product_ids:
+        ids = [index.setdefault(text, len(index)) for text in prompts(by_id[pid], catalog.text_attributes)]
+        product_texts.append(ids)
+    texts = list(index)
+    return TrainingData(product_ids, features, texts, encode(texts), product_texts)
