@@ -67,9 +67,9 @@ class Aligner:
         arrays.update(text_weight=self.text_weight, text_bias=self.text_bias)
         for i, (weight, bias) in enumerate(self.image_layers):
             arrays[f"image_weight_{i}"], arrays[f"image_bias_{i}"] = weight, bias
-        np.savez(
-            path, meta=np.array(json.dumps(self.meta)), **{k: v.astype(np.float32) for k, v in arrays.items()}
-        )
+        stored: dict[str, np.ndarray] = {k: v.astype(np.float32) for k, v in arrays.items()}
+        stored["meta"] = np.array(json.dumps(self.meta))
+        np.savez(path, **stored)  # type: ignore[arg-type]  # the stubs read **arrays as allow_pickle
         return path
 
     @classmethod
