@@ -226,15 +226,17 @@ def test_eval_refuses_qrels_naming_unknown_products(tmp_path: Path, demo_index: 
     assert "the qrels name 1 products that are not in the catalog/index: no-such-product" in result.output
 
 
-def test_eval_skips_image_benchmarks_with_a_reason(tmp_path: Path) -> None:
+def test_eval_skips_benchmarks_it_cannot_build_for(tmp_path: Path) -> None:
     from modasearch.eval.benchmarks import Benchmark, save_benchmark
 
-    bench = Benchmark("kagl-t2i", {"q1": "Nike Men Black Shoes"}, {"q1": {"10001": 1}}, {"requires": "image"})
+    bench = Benchmark(
+        "kagl-t2i", {"q1": "Nike Men Black Shoes"}, {"q1": {"10001": 1}}, {"requires": "sketch"}
+    )
     save_benchmark(tmp_path / "bench", bench)
     grid = tmp_path / "grid.toml"
     grid.write_text(EVAL_GRID, encoding="utf-8")
     args = ["eval", "run", "-b", str(tmp_path / "bench"), "-c", str(grid), "-o", str(tmp_path / "out")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "skipped kagl-t2i: it needs image search" in " ".join(result.output.split())
+    assert "skipped kagl-t2i: it needs sketch search" in " ".join(result.output.split())
     assert not (tmp_path / "out" / "index").exists()

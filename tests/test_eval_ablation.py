@@ -85,12 +85,12 @@ def test_grid_runs_are_cached_and_scored(tmp_path: Path, demo_engine: Engine, be
     assert to_markdown(board).count("\n") == len(first) + 1
 
 
-def test_image_benchmarks_are_skipped_with_a_reason(
+def test_benchmarks_needing_a_missing_modality_are_skipped(
     tmp_path: Path, demo_engine: Engine, benchmark: Benchmark
 ) -> None:
-    needs_images = Benchmark("t2i", benchmark.queries, benchmark.qrels, {"requires": "image"})
-    with pytest.raises(BenchmarkSkipped, match="skipped t2i: it needs image search"):
-        run_grid(demo_engine, needs_images, grid_from_dict(GRID), tmp_path)
+    needs_sketches = Benchmark("t2i", benchmark.queries, benchmark.qrels, {"requires": "sketch"})
+    with pytest.raises(BenchmarkSkipped, match="skipped t2i: it needs sketch search"):
+        run_grid(demo_engine, needs_sketches, grid_from_dict(GRID), tmp_path)
 
 
 def test_disagreements_are_the_largest_differences() -> None:

@@ -14,6 +14,7 @@ from modasearch.cli.errors import friendly
 from modasearch.cli.evaluate import eval_app
 from modasearch.cli.models import models_app
 from modasearch.cli.products import products_app
+from modasearch.cli.train import train_app
 from modasearch.search.engine import MODES, Engine, EngineConfig
 from modasearch.search.filters import FilterError, parse_filter_args
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
 app.add_typer(products_app, name="products")
 
 

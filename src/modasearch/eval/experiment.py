@@ -24,6 +24,8 @@ from modasearch.index.manifest import MANIFEST
 from modasearch.index.types import point_id
 from modasearch.search.engine import Engine
 
+BUILDABLE = (None, "text", "image")  # modalities `Engine.build` makes from a catalog
+
 
 @dataclass
 class Experiment:
@@ -73,12 +75,14 @@ def prepare_index(
     if (index_dir / MANIFEST).exists():
         engine = Engine.open(index_dir)
     else:
-        if benchmark.meta.get("requires") not in (None, "text"):
+        if benchmark.meta.get("requires") not in BUILDABLE:
             raise BenchmarkSkipped(
-                f"skipped {benchmark.name}: it needs {benchmark.meta['requires']} search, and modasearch "
-                "builds text indexes only so far"
+                f"skipped {benchmark.name}: it needs {benchmark.meta['requires']} search, which modasearch "
+                "does not build"
             )
         catalog = load_benchmark_catalog(benchmark.meta)
+        if benchmark.meta.get("requires") == "image" and not any(p.image for p in catalog.products):
+            raise BenchmarkSkipped(f"skipped {benchmark.name}: it needs photos, and its catalog has none")
         engine = Engine.build(catalog, index_dir, progress=progress("index") if progress else None)
     try:
         check_modality(engine, benchmark)

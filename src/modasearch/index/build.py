@@ -15,6 +15,7 @@ from modasearch.index.manifest import MANIFEST, Manifest
 from modasearch.index.payload import field_kinds, payload_key, to_payload, vocabulary
 from modasearch.index.store import create_backend, discard_backend, staging
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
+from modasearch.models.images import ImageError, open_image
 
 Progress = Callable[[int, int], None]
 
@@ -30,10 +31,35 @@ class BuildStats:
     encode_seconds: dict[str, float] = field(default_factory=dict)
     write_seconds: float = 0.0
     optimize_seconds: float = 0.0
+    photos: int = 0
+    photo_issues: dict[str, str] = field(default_factory=dict)  # product id -> why its photo was skipped
+
+
+def photo_vectors(
+    encoders: EncoderSet, products: Sequence[Product], image_root: str | None, issues: dict[str, str]
+) -> dict[int, list[float]]:
+    """Aligned photo vectors by position in `products`; unusable photos are recorded, not fatal."""
+    images, positions = [], []
+    for i, product in enumerate(products):
+        if not product.image:
+            continue
+        path = Path(product.image)
+        try:
+            images.append(
+                open_image(path if path.is_absolute() or not image_root else Path(image_root) / path)
+            )
+            positions.append(i)
+        except ImageError as exc:
+            issues[product.id] = str(exc)
+    if not images:
+        return {}
+    return {i: v.tolist() for i, v in zip(positions, encoders.encode_photos(images), strict=True)}
 
 
 def layout_for(encoders: EncoderSet) -> VectorLayout:
     dense = {"dense": encoders.dense.dim} if encoders.dense is not None else {}
+    if encoders.image is not None:
+        dense["image"] = encoders.image.dim
     sparse = {"bm25": True, **({"splade": False} if encoders.splade is not None else {})}
     return VectorLayout(dense=dense, sparse=sparse)
 
@@ -45,19 +71,25 @@ def index_products(
     text_attributes: Sequence[str],
     batch_size: int = 256,
     progress: Progress | None = None,
+    image_root: str | None = None,
+    photo_issues: dict[str, str] | None = None,
 ) -> float:
     """Encode and upsert products in batches; returns the seconds spent writing to the engine."""
     write_seconds = 0.0
+    issues = photo_issues if photo_issues is not None else {}
     for start in range(0, len(products), batch_size):
         batch = products[start : start + batch_size]
         texts = [product_text(p, text_attributes) for p in batch]
         encoded = encoders.encode_documents(texts)
+        photos = photo_vectors(encoders, batch, image_root, issues) if encoders.image is not None else {}
         points = []
         for i, (product, text) in enumerate(zip(batch, texts, strict=True)):
             sparse = {"bm25": encoded.bm25[i]}
             if encoded.splade is not None:
                 sparse["splade"] = encoded.splade[i]
             dense = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
+            if i in photos:
+                dense["image"] = photos[i]
             points.append(IndexPoint(point_id(product.id), dense, sparse, to_payload(product, text)))
         t = time.perf_counter()
         backend.upsert(points)
@@ -114,8 +146,17 @@ def _fill(
 ) -> Manifest:
     """Index the products, create the payload indexes, optimise; return the manifest of the result."""
     stats.write_seconds = index_products(
-        backend, encoders, catalog.products, catalog.text_attributes, batch_size, progress
+        backend,
+        encoders,
+        catalog.products,
+        catalog.text_attributes,
+        batch_size,
+        progress,
+        catalog.root,
+        stats.photo_issues,
     )
+    if encoders.image is not None:
+        stats.photos = sum(1 for p in catalog.products if p.image) - len(stats.photo_issues)
     for name, kind in kinds.items():
         backend.create_payload_index(payload_key(name), kind)
     t = time.perf_counter()
@@ -133,5 +174,9 @@ def _fill(
         vocab=vocabulary(catalog.products, kinds),
         settings={"batch_size": batch_size},
         backend=backend_info,
-        counts={"products": backend.count()},
+        counts={
+            "products": backend.count(),
+            "photos": stats.photos,
+            "photos_skipped": len(stats.photo_issues),
+        },
     )

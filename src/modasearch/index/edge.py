@@ -135,6 +135,12 @@ class EdgeBackend:
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return to_hits(self.shard.retrieve(list(ids), with_payload=True, with_vector=False))
 
+    def vector(self, id: str, using: str) -> list[float] | None:
+        found = self.shard.retrieve([id], with_payload=False, with_vector=True)
+        vectors = (found[0].vector or {}) if found else {}
+        value = vectors.get(using) if isinstance(vectors, dict) else None
+        return list(value) if isinstance(value, list) else None  # type: ignore[arg-type]
+
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))
 

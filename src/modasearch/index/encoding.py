@@ -1,4 +1,5 @@
-"""The text encoders of one index, by role: `dense`, `splade` and `bm25`."""
+"""The encoders of one index, by role: `bm25`, `splade`, `dense` (text) and `image` (photos, and
+text queries aligned to them)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import numpy as np
 from modasearch.models.bm25 import Bm25Encoder
 from modasearch.models.onnx_text import SparseVec
 from modasearch.models.registry import DenseEncoder, SparseEncoder, load_encoder
+from modasearch.models.visual import VisualModel
 
-ROLES = ("bm25", "splade", "dense")
+ROLES = ("bm25", "splade", "dense", "image")
+TEXT_ROLES = ("bm25", "splade", "dense")
 QueryVector = np.ndarray | SparseVec
 
 
@@ -55,16 +58,21 @@ class EncoderSet:
     bm25: Bm25Encoder
     splade: SparseEncoder | None = None
     dense: DenseEncoder | None = None
+    image: VisualModel | None = None
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _cache: LruCache = field(default_factory=lambda: LruCache(4096), repr=False)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), repr=False)
 
     @classmethod
-    def load(cls, dense: str | None, splade: str | None, bm25_settings: dict[str, Any]) -> EncoderSet:
+    def load(
+        cls, dense: str | None, splade: str | None, bm25_settings: dict[str, Any], image: str | None = None
+    ) -> EncoderSet:
+        dense_encoder = load_encoder(dense, "dense") if dense else None
         return cls(
             bm25=Bm25Encoder(**bm25_settings),
             splade=load_encoder(splade, "sparse") if splade else None,  # type: ignore[arg-type]
-            dense=load_encoder(dense, "dense") if dense else None,  # type: ignore[arg-type]
+            dense=dense_encoder,  # type: ignore[arg-type]
+            image=VisualModel.load(image, dense_encoder) if image else None,
         )
 
     def roles(self) -> list[str]:
@@ -119,6 +127,14 @@ class EncoderSet:
         for role in roles:
             self._cache.put((role, text), vectors[role])
         return vectors, timings
+
+    def encode_photos(self, images: Sequence[Any]) -> np.ndarray:
+        if self.image is None:
+            raise ValueError("this index has no image encoder")
+        start = time.perf_counter()
+        vectors = self.image.embed_photos(images)
+        self.seconds["image"] += time.perf_counter() - start
+        return vectors
 
     def clear_cache(self) -> None:
         self._cache = LruCache(self._cache.size)

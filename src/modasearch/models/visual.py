@@ -7,7 +7,10 @@ MiniLM text vector, into one shared space where cosine similarity ranks photos f
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +22,26 @@ from PIL import Image
 from modasearch.models.colour import palette_histogram
 from modasearch.models.errors import ModelError
 from modasearch.models.onnx_image import OnnxImageEncoder
+from modasearch.models.spec import EncoderSpec
 
 ALIGNER_FILE = "aligner.npz"
+BOW_DIM = 4096
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def hashed_bow(texts: Sequence[str], dim: int = BOW_DIM) -> np.ndarray:
+    """L2-normalised counts of lower-cased word tokens hashed (crc32) into `dim` buckets: lets the
+    aligner learn words a sentence embedding blurs (brands, "melange")."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for token in _TOKEN.findall(text.lower()):
+            out[row, zlib.crc32(token.encode()) % dim] += 1
+    return _normalise(out)
+
+
+def text_features(sentence_vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """What the aligner's text head reads: the sentence embedding next to the hashed words."""
+    return np.hstack([sentence_vectors, hashed_bow(texts)]).astype(np.float32)
 
 
 def photo_features(encoder: OnnxImageEncoder, images: Sequence[Image.Image]) -> np.ndarray:
@@ -48,6 +69,15 @@ class Aligner:
     @property
     def dim(self) -> int:
         return int(self.text_weight.shape[1])
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the weights do: a hash of the arrays."""
+        digest = hashlib.sha256()
+        for array in (self.image_mean, self.image_scale, *(a for layer in self.image_layers for a in layer)):
+            digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+        digest.update(np.ascontiguousarray(self.text_weight, dtype=np.float32).tobytes())
+        return digest.hexdigest()[:12]
 
     def embed_images(self, features: np.ndarray) -> np.ndarray:
         x = (features - self.image_mean) / self.image_scale
@@ -89,3 +119,57 @@ class Aligner:
                 data["text_bias"],
                 json.loads(str(data["meta"])),
             )
+
+
+DEFAULT_ALIGNER = "fashion-align"
+
+
+class VisualModel:
+    """Photos and text queries into the aligned space: the `image` retriever of an index."""
+
+    def __init__(
+        self, image_encoder: OnnxImageEncoder, aligner: Aligner, text_encoder: Any, source: str
+    ) -> None:
+        self.image_encoder = image_encoder
+        self.aligner = aligner
+        self.text_encoder = text_encoder  # the dense MiniLM the aligner was trained on
+        self.spec = EncoderSpec(
+            name=str(aligner.meta.get("name", "aligner")),
+            kind="image",
+            source=source,
+            version=f"{aligner.version}+{image_encoder.spec.version}",
+            dim=aligner.dim,
+            max_length=image_encoder.spec.max_length,
+            pooling="aligned",
+            normalize=True,
+            licence=image_encoder.spec.licence,
+        )
+
+    @classmethod
+    def load(cls, ref: str = DEFAULT_ALIGNER, text_encoder: Any = None) -> VisualModel:
+        """A built-in aligner name or a folder written by `modasearch train align`."""
+        from modasearch.models.builtin import ASSETS, DEFAULT_DENSE, DEFAULT_IMAGE, asset_dir
+        from modasearch.models.registry import load_encoder
+
+        ref = ref.removeprefix("builtin:")
+        directory = Path(ref) if Path(ref).is_dir() else ASSETS / ref
+        aligner = Aligner.load(directory)
+        wanted = str(aligner.meta.get("text_model", "")).split("@")[0] or DEFAULT_DENSE
+        if text_encoder is None or text_encoder.spec.name != wanted:
+            text_encoder = load_encoder(wanted, "dense")
+        source = f"builtin:{ref}" if directory.parent == ASSETS else str(directory.resolve())
+        return cls(OnnxImageEncoder(asset_dir(DEFAULT_IMAGE)), aligner, text_encoder, source)
+
+    @property
+    def dim(self) -> int:
+        return self.aligner.dim
+
+    def embed_photos(self, images: Sequence[Image.Image]) -> np.ndarray:
+        return self.aligner.embed_images(photo_features(self.image_encoder, images))
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.text_encoder.encode_query(list(texts))
+        return self.aligner.embed_texts(text_features(vectors, texts))
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:  # the EncoderSet query interface
+        return self.embed_texts(texts)

@@ -26,6 +26,7 @@ from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
 from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
 from modasearch.models.onnx_text import SparseVec
+from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
 from modasearch.search.results import SearchHit, SearchResults
@@ -67,6 +68,7 @@ class EngineConfig:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     batch_size: int = 256
+    image_model: str | None = DEFAULT_ALIGNER  # used when the catalog has photos
 
 
 def _encoder_ref(spec: Mapping[str, Any]) -> str:
@@ -97,7 +99,8 @@ class Engine:
         config = config or EngineConfig()
         texts = [product_text(p, catalog.text_attributes) for p in catalog.products]
         bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": average_length(texts)}
-        encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25)
+        image = config.image_model if any(p.image for p in catalog.products) else None
+        encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25, image)
         directory = Path(directory).resolve()
         manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
         engine = cls(directory, manifest, open_backend(directory, manifest), encoders)  # models stay loaded
@@ -115,8 +118,9 @@ class Engine:
         specs = manifest.encoders
         dense_ref = dense_model or (_encoder_ref(specs["dense"]) if "dense" in specs else None)
         sparse_ref = sparse_model or (_encoder_ref(specs["splade"]) if "splade" in specs else None)
-        encoders = EncoderSet.load(dense_ref, sparse_ref, specs["bm25"]["settings"])
-        for role in ("dense", "splade"):
+        image_ref = _encoder_ref(specs["image"]) if "image" in specs else None
+        encoders = EncoderSet.load(dense_ref, sparse_ref, specs["bm25"]["settings"], image_ref)
+        for role in ("dense", "splade", "image"):
             encoder = getattr(encoders, role)
             if encoder is not None:
                 manifest.check_encoder(role, encoder.spec.name, encoder.spec.version)
@@ -184,6 +188,8 @@ class Engine:
         text = self._check(query, mode, k, offset)
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
         roles = self.encoders.roles() if mode == "hybrid" else [mode]
+        if mode == "hybrid":  # photos join the text retrievers only when given a weight
+            roles = [r for r in roles if r != "image" or (weights or {}).get("image", 0) > 0]
         unknown = set(weights or {}) - set(self.encoders.roles())
         if unknown:
             raise QueryError(
@@ -214,9 +220,23 @@ class Engine:
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
 
         hits = stable_page(fetch, offset, k)
-        payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in hits])}
-        timings["retrieve"] = (time.perf_counter() - t) * 1000
         explained = self._explain(queries, conditions, pool) if explain else None
+        return self._results(text, mode, hits, offset, started, t, timings, queries, explained)
+
+    def _results(
+        self,
+        text: str,
+        mode: str,
+        hits: list[Hit],
+        offset: int,
+        started: float,
+        search_started: float,
+        timings: dict[str, float],
+        queries: Sequence[VectorQuery] = (),
+        explained: dict[str, dict[str, float]] | None = None,
+    ) -> SearchResults:
+        payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in hits])}
+        timings["retrieve"] = (time.perf_counter() - search_started) * 1000
         results = [
             SearchHit(
                 product=from_payload(payloads[h.id]),
@@ -228,6 +248,82 @@ class Engine:
         ]
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, mode, results, offset, took, timings)
+
+    # ---- photos ----------------------------------------------------------------------------
+    def _image_page(
+        self,
+        vector: np.ndarray,
+        label: str,
+        k: int,
+        offset: int,
+        filters: Filters | None,
+        started: float,
+        timings: dict[str, float],
+        exclude: str | None = None,
+    ) -> SearchResults:
+        if "image" not in self.modes:
+            raise QueryError("this index has no photo vectors: build it from a catalog with images")
+        if not 1 <= k <= MAX_K or offset < 0:
+            raise QueryError(f"k must be between 1 and {MAX_K} and offset >= 0, got k={k}, offset={offset}")
+        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        query = VectorQuery("image", dense=np.asarray(vector, dtype=np.float32).tolist())
+        t = time.perf_counter()
+        extra = 1 if exclude else 0
+        hits = stable_page(lambda n: self.backend.search(query, conditions, n + extra), offset, k + extra)
+        hits = [h for h in hits if h.id != exclude][:k]
+        return self._results(label, "image", hits, offset, started, t, timings)
+
+    def search_image(
+        self,
+        photo: bytes | str | Path,
+        k: int = 10,
+        offset: int = 0,
+        filters: Filters | None = None,
+        text: str | None = None,
+        text_weight: float = 0.3,
+    ) -> SearchResults:
+        """Products that look like `photo` (bytes of an upload, or a path). With `text` ("in black"),
+        the photo's vector is steered towards the text's: (1 - text_weight) * photo + text_weight * text."""
+        from modasearch.models.images import open_image
+
+        started = time.perf_counter()
+        visual = self.encoders.image
+        if visual is None:
+            raise QueryError("this index has no photo vectors: build it from a catalog with images")
+        if not 0 <= text_weight <= 1:
+            raise QueryError(f"text_weight must be between 0 and 1, got {text_weight}")
+        image = open_image(photo)
+        t = time.perf_counter()
+        vector = visual.embed_photos([image])[0]
+        timings = {"encode_photo": (time.perf_counter() - t) * 1000}
+        label = "photo"
+        if text and text.strip():
+            steer = visual.embed_texts([self._check(text, "image", k, offset)])[0]
+            vector = (1 - text_weight) * vector + text_weight * steer
+            label = f"photo + {text.strip()!r}"
+        timings["encode"] = (time.perf_counter() - t) * 1000
+        return self._image_page(vector, label, k, offset, filters, started, timings)
+
+    def similar(
+        self, product_id: str, k: int = 10, offset: int = 0, filters: Filters | None = None
+    ) -> SearchResults:
+        """Products whose photos look most like this product's (the product itself left out)."""
+        started = time.perf_counter()
+        vector = self.backend.vector(point_id(product_id), "image")
+        if vector is None:
+            known = self.backend.retrieve([point_id(product_id)])
+            why = "has no usable photo" if known else "is not in the index"
+            raise QueryError(f"product {product_id!r} {why}: no similar items to show")
+        return self._image_page(
+            np.asarray(vector),
+            f"similar to {product_id}",
+            k,
+            offset,
+            filters,
+            started,
+            {},
+            point_id(product_id),
+        )
 
     def _score_fusion(
         self, queries: list[VectorQuery], weights: Mapping[str, float], conditions: tuple[Any, ...], pool: int
@@ -252,7 +348,14 @@ class Engine:
         if not products:
             return 0
         text_attributes = self.manifest.catalog.get("text_attributes", [])
-        index_products(self.backend, self.encoders, products, text_attributes, progress=progress)
+        index_products(
+            self.backend,
+            self.encoders,
+            products,
+            text_attributes,
+            progress=progress,
+            image_root=self.manifest.catalog.get("root"),
+        )
         self._merge_fields(products)
         self._commit()
         return len(products)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from modasearch.catalog.product import Catalog, Product
+from modasearch.models.colour import PALETTE
 from modasearch.models.errors import missing_extra
 from modasearch.models.visual import Aligner
 
@@ -34,6 +35,7 @@ class AlignConfig:
     heldout_fraction: float = 0.2
     validation_fraction: float = 0.1
     seed: int = 0
+    colour_weight: float = 1.0  # how much louder the palette histogram speaks than one CNN feature
     image_hidden: int = 0  # > 0: a ReLU hidden layer of this width in the image head
     dropout: float = 0.1
 
@@ -109,6 +111,7 @@ def train_aligner(
     train, val, heldout = split_ids(data.product_ids, config)
     train_rows, val_rows = np.array([row[p] for p in train]), [row[p] for p in val]
     mean, scale = data.features[train_rows].mean(0), data.features[train_rows].std(0) + 1e-6
+    scale[-len(PALETTE) :] /= config.colour_weight
     x_all = torch.from_numpy((data.features - mean) / scale).float()
     t_all = torch.from_numpy(data.text_vectors).float()
     if config.image_hidden:

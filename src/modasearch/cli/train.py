@@ -1,0 +1,54 @@
+"""`modasearch train ...`: train the models modasearch ships, on your own catalog too."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modasearch.cli.display import console, print_report, progress_bar
+from modasearch.cli.errors import friendly
+
+train_app = typer.Typer(help="Train models (needs the [train] extra for torch).", no_args_is_help=True)
+
+
+@train_app.command("align")
+@friendly
+def align_command(
+    catalog: Annotated[
+        Path, typer.Argument(help="Catalog with photos (e.g. a Kaggle Fashion Product Images folder).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write aligner.npz and its model card to.")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="auto, hm, kaggle or generic.")] = "auto",
+    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may end sooner).")] = 80,
+    seed: Annotated[int, typer.Option(help="Seed of the splits and the training.")] = 0,
+    colour_weight: Annotated[float, typer.Option(help="Weight of the colour features.")] = 1.0,
+    title_probability: Annotated[
+        float, typer.Option(help="Share of titles (vs attribute prompts) as texts.")
+    ] = 0.5,
+) -> None:
+    """Train the text-image aligner on a catalog's photos and titles; report held-out metrics."""
+    from modasearch.catalog import load_catalog
+    from modasearch.catalog.loaders.kaggle import load_kaggle
+    from modasearch.train.align import AlignConfig
+    from modasearch.train.run import train_align
+
+    if fmt == "kaggle" or (fmt == "auto" and (catalog / "styles.csv").exists()):
+        loaded, report = load_kaggle(catalog, only_with_images=True)
+    else:
+        loaded, report = load_catalog(catalog, fmt)  # type: ignore[arg-type]
+    print_report(report, 5)
+    config = AlignConfig(
+        epochs=epochs, seed=seed, colour_weight=colour_weight, title_probability=title_probability
+    )
+    command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
+    with progress_bar("photo features") as update:
+        metrics = train_align(loaded, out, config, command=command, progress=update, log=console.print)
+    for name, value in metrics.items():
+        console.print(f"{name}: {value:.4f}")
+    console.print(f"[green]aligner written to {out}[/] (model card: {out / 'MODEL_CARD.md'})")
