@@ -43,6 +43,8 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_catalog: Catalog) 
         ["eval", "run"],
         ["eval", "score"],
         ["eval", "compare"],
+        ["train"],
+        ["train", "align"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -240,3 +242,22 @@ def test_eval_skips_benchmarks_it_cannot_build_for(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "skipped kagl-t2i: it needs sketch search" in " ".join(result.output.split())
     assert not (tmp_path / "out" / "index").exists()
+
+
+def test_search_by_photo_and_similar_items(demo_index: str, tmp_path: Path) -> None:
+    from modasearch.demo import DEMO_CATALOG
+
+    photo = DEMO_CATALOG / "images" / "11276.jpg"
+    result = runner.invoke(app, ["search", demo_index, "--image", str(photo), "-k", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["hits"][0]["product"]["id"] == "11276"
+    result = runner.invoke(app, ["search", demo_index, "--similar", "11276", "-k", "2", "--json"])
+    assert result.exit_code == 0 and "11276" not in [
+        h["product"]["id"] for h in json.loads(result.output)["hits"]
+    ]
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("not a photo")
+    result = runner.invoke(app, ["search", demo_index, "--image", str(bad)])
+    assert result.exit_code == 2 and "not an image" in result.output
+    result = runner.invoke(app, ["search", demo_index])
+    assert result.exit_code == 2 and "give a QUERY, --image or --similar" in result.output

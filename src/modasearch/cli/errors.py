@@ -15,6 +15,7 @@ from modasearch.eval.data import EvalDataError
 from modasearch.index.build import EmptyCatalogError
 from modasearch.index.manifest import IndexStateError
 from modasearch.models.errors import ModelError
+from modasearch.models.images import ImageError
 from modasearch.search.engine import QueryError
 from modasearch.search.filters import FilterError
 
@@ -27,6 +28,7 @@ USER_ERRORS = (
     QueryError,
     FilterError,
     EvalDataError,
+    ImageError,
 )
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])

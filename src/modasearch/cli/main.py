@@ -109,7 +109,9 @@ def index_command(
 @friendly
 def search_command(
     index_dir: Annotated[Path, typer.Argument(help="Index directory.")],
-    query: Annotated[str, typer.Argument(help="What to search for.")],
+    query: Annotated[
+        str | None, typer.Argument(help="What to search for (with --image: how to steer the photo).")
+    ] = None,
     mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "hybrid",
     k: Annotated[int, typer.Option("-k", "--limit", help="Results per page.")] = 10,
     offset: Annotated[int, typer.Option(help="Results to skip (pagination).")] = 0,
@@ -125,20 +127,35 @@ def search_command(
     rrf_k: Annotated[int, typer.Option(help="RRF k.")] = 60,
     explain: Annotated[bool, typer.Option(help="Show each retriever's score.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    image: Annotated[
+        Path | None, typer.Option(help="Search by photo (JPEG, PNG or WebP); QUERY, if given, steers it.")
+    ] = None,
+    text_weight: Annotated[
+        float, typer.Option(help="With --image and QUERY: how far the text steers.")
+    ] = 0.3,
+    similar: Annotated[str | None, typer.Option(help="Products that look like this product id.")] = None,
 ) -> None:
-    """Search an index."""
+    """Search an index by text, by photo (--image) or for look-alikes of a product (--similar)."""
+    filters = parse_filter_args(filter_)
     with Engine.open(index_dir) as engine:
-        results = engine.search(
-            query,
-            mode=mode,
-            k=k,
-            offset=offset,
-            filters=parse_filter_args(filter_),
-            fusion=fusion,  # type: ignore[arg-type]
-            weights=_weights(weights),
-            rrf_k=rrf_k,
-            explain=explain,
-        )
+        if image is not None:
+            results = engine.search_image(image, k, offset, filters, text=query, text_weight=text_weight)
+        elif similar is not None:
+            results = engine.similar(similar, k, offset, filters)
+        elif query is None:
+            raise typer.BadParameter("give a QUERY, --image or --similar")
+        else:
+            results = engine.search(
+                query,
+                mode=mode,
+                k=k,
+                offset=offset,
+                filters=filters,
+                fusion=fusion,  # type: ignore[arg-type]
+                weights=_weights(weights),
+                rrf_k=rrf_k,
+                explain=explain,
+            )
     if as_json:
         typer.echo(
             json.dumps(

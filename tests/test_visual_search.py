@@ -1,0 +1,74 @@
+"""Visual search on the demo index: text-to-image, search by photo, photo + text, similar items."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from modasearch import Engine
+from modasearch.demo import DEMO_CATALOG
+from modasearch.models.images import ImageError
+from modasearch.search.engine import QueryError
+
+PHOTOS = DEMO_CATALOG / "images"
+
+
+def _types(engine: Engine, ids: list[str]) -> list[str]:
+    return [str(engine.get(i).attributes["articleType"]) for i in ids]  # type: ignore[union-attr]
+
+
+def test_every_demo_photo_is_indexed(demo_engine: Engine) -> None:
+    assert "image" in demo_engine.modes
+    assert demo_engine.manifest.counts["photos"] == 432 and demo_engine.manifest.counts["photos_skipped"] == 0
+    assert demo_engine.manifest.encoders["image"]["name"] == "fashion-align"
+
+
+def test_text_to_image(demo_engine: Engine) -> None:
+    results = demo_engine.search("blue denim jeans for men", mode="image", k=5)
+    assert _types(demo_engine, results.ids()).count("Jeans") >= 4
+
+
+def test_search_by_photo_finds_the_same_product_first(demo_engine: Engine) -> None:
+    photo = (PHOTOS / "11276.jpg").read_bytes()  # Nike Men Running Maroon Sweatshirt
+    results = demo_engine.search_image(photo, k=5)
+    assert results.ids()[0] == "11276" and results.hits[0].score > 0.99
+    assert results.mode == "image"
+
+
+def test_similar_items_leave_the_product_out(demo_engine: Engine) -> None:
+    results = demo_engine.similar("11276", k=5)
+    assert "11276" not in results.ids() and len(results) == 5
+    with pytest.raises(QueryError, match="is not in the index"):
+        demo_engine.similar("no-such-id")
+
+
+def test_photo_steered_by_text_and_filters(demo_engine: Engine) -> None:
+    photo = PHOTOS / "11276.jpg"
+    plain = demo_engine.search_image(photo, k=10)
+    steered = demo_engine.search_image(photo, k=10, text="black", text_weight=0.5)
+    assert steered.query == "photo + 'black'" and steered.ids() != plain.ids()
+    filtered = demo_engine.search_image(photo, k=5, filters={"gender": "Women"})
+    assert all(demo_engine.get(i).attributes["gender"] == "Women" for i in filtered.ids())  # type: ignore[union-attr]
+    with pytest.raises(QueryError, match="text_weight must be between 0 and 1"):
+        demo_engine.search_image(photo, text="black", text_weight=2)
+
+
+def test_unusable_uploads_are_refused(demo_engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ImageError, match="not an image"):
+        demo_engine.search_image(b"id,title\n1,shirt\n")
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), "red").save(buffer, "GIF")
+    with pytest.raises(ImageError, match="GIF images are not supported"):
+        demo_engine.search_image(buffer.getvalue())
+
+
+def test_hybrid_uses_photos_only_when_weighted(demo_engine: Engine) -> None:
+    text_only = demo_engine.search("white sneakers", mode="hybrid", k=10, explain=True)
+    with_photos = demo_engine.search(
+        "white sneakers", mode="hybrid", k=10, weights={"image": 1.0}, explain=True
+    )
+    assert "image" not in (text_only.hits[0].scores or {})
+    assert "image" in (with_photos.hits[0].scores or {})
