@@ -34,8 +34,11 @@ def test_text_to_image(demo_engine: Engine) -> None:
 def test_search_by_photo_finds_the_same_product_first(demo_engine: Engine) -> None:
     photo = (PHOTOS / "11276.jpg").read_bytes()  # Nike Men Running Maroon Sweatshirt
     results = demo_engine.search_image(photo, k=5)
-    assert results.ids()[0] == "11276" and results.hits[0].score > 0.99
-    assert results.mode == "image"
+    assert results.ids()[0] == "11276" and results.mode == "image"
+    shape_only = demo_engine.search_image(photo, k=5, colour_weight=0)  # no colour fusion: cosine scores
+    assert shape_only.ids()[0] == "11276" and shape_only.hits[0].score > 0.99
+    with pytest.raises(QueryError, match="colour_weight must be >= 0"):
+        demo_engine.search_image(photo, colour_weight=-1)
 
 
 def test_similar_items_leave_the_product_out(demo_engine: Engine) -> None:

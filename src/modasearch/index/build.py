@@ -15,6 +15,7 @@ from modasearch.index.manifest import MANIFEST, Manifest
 from modasearch.index.payload import field_kinds, payload_key, to_payload, vocabulary
 from modasearch.index.store import create_backend, discard_backend, staging
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
+from modasearch.models.colour import PALETTE
 from modasearch.models.images import ImageError, open_image
 
 Progress = Callable[[int, int], None]
@@ -37,8 +38,9 @@ class BuildStats:
 
 def photo_vectors(
     encoders: EncoderSet, products: Sequence[Product], image_root: str | None, issues: dict[str, str]
-) -> dict[int, list[float]]:
-    """Aligned photo vectors by position in `products`; unusable photos are recorded, not fatal."""
+) -> dict[int, dict[str, list[float]]]:
+    """The `image` and `colour` vectors by position in `products`; unusable photos are recorded,
+    not fatal."""
     images, positions = [], []
     for i, product in enumerate(products):
         if not product.image:
@@ -53,13 +55,15 @@ def photo_vectors(
             issues[product.id] = str(exc)
     if not images:
         return {}
-    return {i: v.tolist() for i, v in zip(positions, encoders.encode_photos(images), strict=True)}
+    aligned, colour = encoders.encode_photos(images)
+    return {i: {"image": aligned[j].tolist(), "colour": colour[j].tolist()} for j, i in enumerate(positions)}
 
 
 def layout_for(encoders: EncoderSet) -> VectorLayout:
     dense = {"dense": encoders.dense.dim} if encoders.dense is not None else {}
     if encoders.image is not None:
         dense["image"] = encoders.image.dim
+        dense["colour"] = len(PALETTE)
     sparse = {"bm25": True, **({"splade": False} if encoders.splade is not None else {})}
     return VectorLayout(dense=dense, sparse=sparse)
 
@@ -88,8 +92,7 @@ def index_products(
             if encoded.splade is not None:
                 sparse["splade"] = encoded.splade[i]
             dense = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
-            if i in photos:
-                dense["image"] = photos[i]
+            dense.update(photos.get(i, {}))
             points.append(IndexPoint(point_id(product.id), dense, sparse, to_payload(product, text)))
         t = time.perf_counter()
         backend.upsert(points)

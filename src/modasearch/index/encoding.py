@@ -128,11 +128,12 @@ class EncoderSet:
             self._cache.put((role, text), vectors[role])
         return vectors, timings
 
-    def encode_photos(self, images: Sequence[Any]) -> np.ndarray:
+    def encode_photos(self, images: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(aligned photo vectors, colour vectors)."""
         if self.image is None:
             raise ValueError("this index has no image encoder")
         start = time.perf_counter()
-        vectors = self.image.embed_photos(images)
+        vectors = self.image.photo_vectors(images)
         self.seconds["image"] += time.perf_counter() - start
         return vectors
 

@@ -7,6 +7,7 @@ values (CIE 15, and Sharma, Wu & Dalal 2005 for CIEDE2000).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,11 +149,12 @@ def _grow(seed: np.ndarray, allowed: np.ndarray) -> np.ndarray:
         region = grown
 
 
-def garment_lab(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
-    """Lab values of the pixels that are not the photo's background: the region of the border's
+def garment_pixels(image: Image.Image, size: int = ANALYSIS_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """(sRGB, Lab) of the pixels that are not the photo's background: the region of the border's
     typical colour (white, or a studio grey) that reaches the border. A garment of that colour inside
     its own outline stays; a photo that is all background keeps everything."""
-    lab = srgb_to_lab(np.asarray(image.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)))
+    rgb = np.asarray(image.convert("RGB").resize((size, size), Image.Resampling.BILINEAR))
+    lab = srgb_to_lab(rgb)
     border = np.zeros(lab.shape[:2], dtype=bool)
     border[0, :] = border[-1, :] = border[:, 0] = border[:, -1] = True
     backdrop = np.median(lab[border], axis=0)
@@ -160,7 +162,23 @@ def garment_lab(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
     garment = ~_grow(border, like_backdrop)
     if garment.mean() < 0.02:
         garment[:] = True
-    return lab[garment]
+    return rgb[garment], lab[garment]
+
+
+def garment_lab(image: Image.Image, size: int = ANALYSIS_SIZE) -> np.ndarray:
+    return garment_pixels(image, size)[1]
+
+
+@functools.cache
+def _palette_lookup() -> np.ndarray:
+    """Nearest palette colour (ΔE00) for every sRGB colour quantised to 32 levels per channel."""
+    levels = np.arange(4, 256, 8, dtype=np.float64)  # bucket centres
+    grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
+    lab = srgb_to_lab(grid)
+    nearest = np.concatenate(
+        [ciede2000(chunk[:, None], PALETTE_LAB[None]).argmin(1) for chunk in np.array_split(lab, 16)]
+    )
+    return nearest.astype(np.uint8).reshape(32, 32, 32)
 
 
 def _kmeans(points: np.ndarray, k: int, seed: int, iterations: int = 12) -> tuple[np.ndarray, np.ndarray]:
@@ -213,6 +231,7 @@ def dominant_colours(
 def palette_histogram(image: Image.Image) -> np.ndarray:
     """Share of the garment's pixels nearest (ΔE00) to each palette colour: a colour feature that
     means the same on any catalog's photos."""
-    lab = garment_lab(image)
-    nearest = ciede2000(lab[:, None], PALETTE_LAB[None]).argmin(1)
-    return (np.bincount(nearest, minlength=len(PALETTE)) / len(lab)).astype(np.float32)
+    rgb, _ = garment_pixels(image)
+    buckets = rgb.astype(np.int64) // 8
+    nearest = _palette_lookup()[buckets[:, 0], buckets[:, 1], buckets[:, 2]]
+    return (np.bincount(nearest, minlength=len(PALETTE)) / len(rgb)).astype(np.float32)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from modasearch.models.colour import palette_histogram
+from modasearch.models.colour import PALETTE, palette_histogram
 from modasearch.models.errors import ModelError
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.spec import EncoderSpec
@@ -165,7 +165,14 @@ class VisualModel:
         return self.aligner.dim
 
     def embed_photos(self, images: Sequence[Image.Image]) -> np.ndarray:
-        return self.aligner.embed_images(photo_features(self.image_encoder, images))
+        return self.photo_vectors(images)[0]
+
+    def photo_vectors(self, images: Sequence[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
+        """(aligned vectors, colour vectors): the colour vector is the square root of the palette
+        histogram, unit length, so its cosine is the Bhattacharyya coefficient of two histograms."""
+        features = photo_features(self.image_encoder, images)
+        colour = np.sqrt(np.maximum(features[:, -len(PALETTE) :], 0))
+        return self.aligner.embed_images(features), _normalise(colour).astype(np.float32)
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self.text_encoder.encode_query(list(texts))

@@ -8,7 +8,7 @@ engine.search("black hoodie", mode="hybrid", k=10, filters={"index_group": "Mens
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,34 +29,14 @@ from modasearch.models.onnx_text import SparseVec
 from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
+from modasearch.search.paging import MAX_K, QueryError, stable_page
+from modasearch.search.photos import PhotoSearch
 from modasearch.search.results import SearchHit, SearchResults
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
 FusionMethod = Literal["rrf", "score"]
 MODES: tuple[str, ...] = ("bm25", "splade", "dense", "hybrid")
 MAX_QUERY_CHARS = 1000
-MAX_K = 1000
-
-
-class QueryError(ValueError):
-    pass
-
-
-def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[Hit]:
-    """One page of a ranking whose ties are broken by point id, so pages never overlap or skip.
-
-    The engine orders equal scores arbitrarily (and differently for different limits), so fetch past
-    the page until the tie at its last position is resolved, then sort and slice.
-    """
-    wanted = offset + k
-    n = wanted + k
-    while True:
-        hits = fetch(n)
-        if len(hits) < n or n >= 4 * MAX_K or hits[-1].score < hits[min(wanted, len(hits)) - 1].score:
-            break
-        n *= 2
-    hits.sort(key=lambda h: (-h.score, h.id))
-    return hits[offset:wanted]
 
 
 @dataclass(frozen=True)
@@ -75,7 +55,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine:
+class Engine(PhotoSearch):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:
@@ -248,82 +228,6 @@ class Engine:
         ]
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, mode, results, offset, took, timings)
-
-    # ---- photos ----------------------------------------------------------------------------
-    def _image_page(
-        self,
-        vector: np.ndarray,
-        label: str,
-        k: int,
-        offset: int,
-        filters: Filters | None,
-        started: float,
-        timings: dict[str, float],
-        exclude: str | None = None,
-    ) -> SearchResults:
-        if "image" not in self.modes:
-            raise QueryError("this index has no photo vectors: build it from a catalog with images")
-        if not 1 <= k <= MAX_K or offset < 0:
-            raise QueryError(f"k must be between 1 and {MAX_K} and offset >= 0, got k={k}, offset={offset}")
-        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
-        query = VectorQuery("image", dense=np.asarray(vector, dtype=np.float32).tolist())
-        t = time.perf_counter()
-        extra = 1 if exclude else 0
-        hits = stable_page(lambda n: self.backend.search(query, conditions, n + extra), offset, k + extra)
-        hits = [h for h in hits if h.id != exclude][:k]
-        return self._results(label, "image", hits, offset, started, t, timings)
-
-    def search_image(
-        self,
-        photo: bytes | str | Path,
-        k: int = 10,
-        offset: int = 0,
-        filters: Filters | None = None,
-        text: str | None = None,
-        text_weight: float = 0.3,
-    ) -> SearchResults:
-        """Products that look like `photo` (bytes of an upload, or a path). With `text` ("in black"),
-        the photo's vector is steered towards the text's: (1 - text_weight) * photo + text_weight * text."""
-        from modasearch.models.images import open_image
-
-        started = time.perf_counter()
-        visual = self.encoders.image
-        if visual is None:
-            raise QueryError("this index has no photo vectors: build it from a catalog with images")
-        if not 0 <= text_weight <= 1:
-            raise QueryError(f"text_weight must be between 0 and 1, got {text_weight}")
-        image = open_image(photo)
-        t = time.perf_counter()
-        vector = visual.embed_photos([image])[0]
-        timings = {"encode_photo": (time.perf_counter() - t) * 1000}
-        label = "photo"
-        if text and text.strip():
-            steer = visual.embed_texts([self._check(text, "image", k, offset)])[0]
-            vector = (1 - text_weight) * vector + text_weight * steer
-            label = f"photo + {text.strip()!r}"
-        timings["encode"] = (time.perf_counter() - t) * 1000
-        return self._image_page(vector, label, k, offset, filters, started, timings)
-
-    def similar(
-        self, product_id: str, k: int = 10, offset: int = 0, filters: Filters | None = None
-    ) -> SearchResults:
-        """Products whose photos look most like this product's (the product itself left out)."""
-        started = time.perf_counter()
-        vector = self.backend.vector(point_id(product_id), "image")
-        if vector is None:
-            known = self.backend.retrieve([point_id(product_id)])
-            why = "has no usable photo" if known else "is not in the index"
-            raise QueryError(f"product {product_id!r} {why}: no similar items to show")
-        return self._image_page(
-            np.asarray(vector),
-            f"similar to {product_id}",
-            k,
-            offset,
-            filters,
-            started,
-            {},
-            point_id(product_id),
-        )
 
     def _score_fusion(
         self, queries: list[VectorQuery], weights: Mapping[str, float], conditions: tuple[Any, ...], pool: int

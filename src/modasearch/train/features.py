@@ -34,7 +34,7 @@ def image_path(catalog: Catalog, product: Product) -> Path | None:
 
 def _cache_file(catalog: Catalog, encoder: OnnxImageEncoder) -> Path:
     root = Path(os.environ.get("MODASEARCH_CACHE", Path.home() / ".cache" / "modasearch")) / "features"
-    key = hashlib.sha256(f"{catalog.fingerprint()}:{encoder.spec.version}:palette-v1".encode()).hexdigest()[
+    key = hashlib.sha256(f"{catalog.fingerprint()}:{encoder.spec.version}:palette-v2".encode()).hexdigest()[
         :16
     ]
     return root / f"{catalog.name}-{key}.npz"

@@ -1,0 +1,30 @@
+"""Pages of a ranking, and the error a bad query gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from modasearch.index.types import Hit
+
+MAX_K = 1000
+
+
+class QueryError(ValueError):
+    pass
+
+
+def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[Hit]:
+    """One page of a ranking whose ties are broken by point id, so pages never overlap or skip.
+
+    The engine orders equal scores arbitrarily (and differently for different limits), so fetch past
+    the page until the tie at its last position is resolved, then sort and slice.
+    """
+    wanted = offset + k
+    n = wanted + k
+    while True:
+        hits = fetch(n)
+        if len(hits) < n or n >= 4 * MAX_K or hits[-1].score < hits[min(wanted, len(hits)) - 1].score:
+            break
+        n *= 2
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits[offset:wanted]
