@@ -25,7 +25,7 @@ from modasearch.models.images import open_image
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.visual import photo_features
 
-COLOUR_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
+COLOUR_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 DEFAULT_COLOUR_WEIGHT = 0.5
 
 
@@ -111,7 +111,7 @@ Machine: {machine()}; commit {git_commit()}. Command: `python benchmarks/visual.
 
 Throughput over {args.photos} photos, latency over {args.queries} held-out photos as uploads, on the
 9,583-photo index. Held-out products are the 20% the aligner never saw (kagl-t2i's split).
-Similar items fuse the aligned photo vector with the colour vector by RRF; the colour's weight
+Similar items re-score the top 100 by the aligned photo vector with cos(image) + w * cos(colour); w
 (default {DEFAULT_COLOUR_WEIGHT:g}) against the share of the top 5 with the same attribute:
 
 | colour weight | same articleType | same baseColour |

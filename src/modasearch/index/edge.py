@@ -135,11 +135,14 @@ class EdgeBackend:
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return to_hits(self.shard.retrieve(list(ids), with_payload=True, with_vector=False))
 
-    def vector(self, id: str, using: str) -> list[float] | None:
-        found = self.shard.retrieve([id], with_payload=False, with_vector=True)
-        vectors = (found[0].vector or {}) if found else {}
-        value = vectors.get(using) if isinstance(vectors, dict) else None
-        return list(value) if isinstance(value, list) else None  # type: ignore[arg-type]
+    def vectors(self, ids: list[str], using: str) -> dict[str, list[float]]:
+        found = self.shard.retrieve(list(ids), with_payload=False, with_vector=True)
+        out = {}
+        for point in found:
+            value = (point.vector or {}).get(using) if isinstance(point.vector, dict) else None
+            if isinstance(value, list):
+                out[str(point.id)] = value
+        return out  # type: ignore[return-value]
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))

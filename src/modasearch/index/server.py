@@ -148,11 +148,14 @@ class QdrantServerBackend:
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return to_hits(self.client.retrieve(self.collection, ids=list(ids), with_payload=True))
 
-    def vector(self, id: str, using: str) -> list[float] | None:
-        found = self.client.retrieve(self.collection, ids=[id], with_payload=False, with_vectors=[using])
-        vectors = (found[0].vector or {}) if found else {}
-        value = vectors.get(using) if isinstance(vectors, dict) else None
-        return list(value) if value is not None else None
+    def vectors(self, ids: list[str], using: str) -> dict[str, list[float]]:
+        found = self.client.retrieve(self.collection, ids=list(ids), with_payload=False, with_vectors=[using])
+        out = {}
+        for point in found:
+            value = point.vector.get(using) if isinstance(point.vector, dict) else None
+            if isinstance(value, list):
+                out[str(point.id)] = value
+        return out
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(

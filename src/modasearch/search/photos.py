@@ -1,5 +1,7 @@
-"""Search by photo and similar items: the `image` vector (what the garment is), fused by RRF with the
-`colour` vector (which colours it has) when the query is a photo."""
+"""Search by photo and similar items: candidates by the `image` vector (what the garment is), re-scored
+with the `colour` vector (which colours it has) when the query is a photo:
+score = cos(image) + colour_weight * cos(colour). Rank fusion (RRF) of the two lists was measured
+first and gave up too much article-type consistency for the colour it gained (benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,22 @@ if TYPE_CHECKING:
     from modasearch.index.manifest import Manifest
     from modasearch.search.results import SearchResults
 
-PHOTO_RRF_K = 60
+COLOUR_POOL = 100  # image candidates re-scored with colour
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
+
+
+def rescore_by_colour(
+    backend: IndexBackend, candidates: list[Hit], colour: np.ndarray, weight: float
+) -> list[Hit]:
+    stored = backend.vectors([h.id for h in candidates], "colour")
+    query = np.asarray(colour, dtype=np.float32)
+
+    def score(hit: Hit) -> float:
+        vector = stored.get(hit.id)
+        return hit.score + (weight * float(np.dot(query, vector)) if vector is not None else 0.0)
+
+    rescored = [Hit(h.id, score(h), h.payload) for h in candidates]
+    return sorted(rescored, key=lambda h: (-h.score, h.id))
 
 
 class PhotoSearch:
@@ -56,20 +72,15 @@ class PhotoSearch:
         if colour_weight < 0:
             raise QueryError(f"colour_weight must be >= 0, got {colour_weight}")
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
-        weights = {"image": 1.0, "colour": colour_weight if "colour" in vectors else 0.0}
-        queries = [
-            VectorQuery(name, dense=np.asarray(v, dtype=np.float32).tolist())
-            for name, v in vectors.items()
-            if weights[name] > 0
-        ]
+        image = VectorQuery("image", dense=np.asarray(vectors["image"], dtype=np.float32).tolist())
+        colour = vectors.get("colour") if colour_weight > 0 else None
         extra = 1 if exclude else 0
 
         def fetch(n: int) -> list[Hit]:
-            if len(queries) == 1:
-                return self.backend.search(queries[0], conditions, n + extra)
-            w = [weights[q.using] for q in queries]
-            pool = max(100, n + extra)
-            return self.backend.search_rrf(queries, w, PHOTO_RRF_K, conditions, n + extra, 0, pool)
+            if colour is None:
+                return self.backend.search(image, conditions, n + extra)
+            candidates = self.backend.search(image, conditions, max(COLOUR_POOL, n + extra))
+            return rescore_by_colour(self.backend, candidates, colour, colour_weight)[: n + extra]
 
         t = time.perf_counter()
         hits = [h for h in stable_page(fetch, offset, k + extra) if h.id != exclude][:k]
@@ -123,7 +134,9 @@ class PhotoSearch:
             raise QueryError(NO_PHOTOS)
         pid = point_id(product_id)
         vectors = {
-            name: v for name in ("image", "colour") if (v := self.backend.vector(pid, name)) is not None
+            name: found[pid]
+            for name in ("image", "colour")
+            if pid in (found := self.backend.vectors([pid], name))
         }
         if "image" not in vectors:
             why = "has no usable photo" if self.backend.retrieve([pid]) else "is not in the index"
