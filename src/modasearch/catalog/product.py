@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 AttributeValue = str | int | float
@@ -76,3 +77,9 @@ def fingerprint(products: Sequence[Product], text_attributes: Sequence[str] = ()
         digest.update(json.dumps(product.to_dict(), sort_keys=True, ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()[:16]
+
+
+def image_location(image: str, root: str | None) -> Path:
+    """Where a product's image reference points: relative references resolve against the catalog root."""
+    path = Path(image)
+    return path if path.is_absolute() or not root else Path(root) / path

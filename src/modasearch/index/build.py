@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modasearch.catalog.product import Catalog, Product
+from modasearch.catalog.product import Catalog, Product, image_location
 from modasearch.catalog.text import product_text
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.manifest import MANIFEST, Manifest
@@ -45,11 +45,8 @@ def photo_vectors(
     for i, product in enumerate(products):
         if not product.image:
             continue
-        path = Path(product.image)
         try:
-            images.append(
-                open_image(path if path.is_absolute() or not image_root else Path(image_root) / path)
-            )
+            images.append(open_image(image_location(product.image, image_root)))
             positions.append(i)
         except ImageError as exc:
             issues[product.id] = str(exc)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
+from modasearch.models.images import open_image
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import MAX_K, QueryError, stable_page
 
@@ -100,8 +101,6 @@ class PhotoSearch:
 
         With `text` ("in black") the photo's vector is steered towards the text's,
         (1 - text_weight) * photo + text_weight * text, and the photo's colours no longer count."""
-        from modasearch.models.images import open_image
-
         started = time.perf_counter()
         visual = self.encoders.image
         if visual is None:

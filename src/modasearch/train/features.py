@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from modasearch.catalog.product import Catalog, Product
+from modasearch.catalog.product import Catalog, image_location
 from modasearch.models.images import ImageError, open_image
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.visual import photo_features
@@ -23,13 +23,6 @@ class PhotoFeatures:
     ids: list[str]
     features: np.ndarray
     skipped: dict[str, str] = field(default_factory=dict)  # product id -> why its photo was unusable
-
-
-def image_path(catalog: Catalog, product: Product) -> Path | None:
-    if not product.image:
-        return None
-    path = Path(product.image)
-    return path if path.is_absolute() or not catalog.root else Path(catalog.root) / path
 
 
 def _cache_file(catalog: Catalog, encoder: OnnxImageEncoder) -> Path:
@@ -56,7 +49,7 @@ def catalog_photo_features(
         images, kept = [], []
         for product in products[start : start + batch]:
             try:
-                images.append(open_image(image_path(catalog, product)))  # type: ignore[arg-type]
+                images.append(open_image(image_location(str(product.image), catalog.root)))
                 kept.append(product.id)
             except ImageError as exc:
                 skipped[product.id] = str(exc)

@@ -8,6 +8,7 @@ benchmark/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass, field
@@ -49,8 +50,6 @@ class Benchmark:
         )
 
     def fingerprint(self) -> str:
-        import hashlib
-
         digest = hashlib.sha256()
         for qid in sorted(self.queries):
             digest.update(json.dumps([qid, self.queries[qid], self.filters.get(qid)]).encode())
