@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from modasearch.cli.display import console
 from modasearch.cli.errors import friendly
+from modasearch.index.build import Progress as ProgressFn
+
+if TYPE_CHECKING:
+    from modasearch.eval.leaderboard import Leaderboard
+    from modasearch.search.engine import Engine
 
 eval_app = typer.Typer(
     help="Measure search quality: benchmarks, ablation grids, leaderboards.", no_args_is_help=True
@@ -43,9 +50,7 @@ def build_command(
     )
 
 
-def _progress_factory():  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
+def _progress_factory() -> tuple[Progress, Callable[[str], ProgressFn]]:
     bar = Progress(
         TextColumn("{task.description:<28}"),
         BarColumn(),
@@ -54,7 +59,7 @@ def _progress_factory():  # type: ignore[no-untyped-def]
         console=console,
     )
 
-    def make(label: str):  # type: ignore[no-untyped-def]
+    def make(label: str) -> ProgressFn:
         task = bar.add_task(label, total=None)
         return lambda done, total: bar.update(task, completed=done, total=total)
 
@@ -144,7 +149,7 @@ def _command_line(
     return shlex.join(parts)
 
 
-def leaderboard_table(board) -> Table:  # type: ignore[no-untyped-def]
+def leaderboard_table(board: Leaderboard) -> Table:
     table = Table(
         title=f"{board.benchmark} ({board.split or 'all'}): {board.queries} queries", title_justify="left"
     )
@@ -248,7 +253,7 @@ def compare_command(
             console.print(table)
 
 
-def _cell(engine, top: list[tuple[str, int]], i: int) -> str:  # type: ignore[no-untyped-def]
+def _cell(engine: Engine, top: list[tuple[str, int]], i: int) -> str:
     if i >= len(top):
         return ""
     product_id, grade = top[i]

@@ -225,7 +225,9 @@ def dominant_colours(
     merged = [m for m in merged if m[1] >= min_share * len(lab)] or merged[:1]
     total = sum(c for _, c in merged)
     merged.sort(key=lambda item: -item[1])
-    return [Swatch(tuple(float(v) for v in c), float(n / total), nearest_name(c)) for c, n in merged]  # type: ignore[arg-type]
+    return [
+        Swatch((float(c[0]), float(c[1]), float(c[2])), float(n / total), nearest_name(c)) for c, n in merged
+    ]
 
 
 def palette_histogram(image: Image.Image) -> np.ndarray:
