@@ -26,6 +26,24 @@ from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.visual import photo_features
 
 COLOUR_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+# Kaggle baseColour names and a swatch for each (the palette's sRGB where the names agree)
+SWATCHES = {
+    "Black": "#141414",
+    "White": "#fafafa",
+    "Grey": "#808080",
+    "Blue": "#285abe",
+    "Navy Blue": "#1f2850",
+    "Red": "#c81e28",
+    "Maroon": "#781428",
+    "Pink": "#f096b4",
+    "Purple": "#6e328c",
+    "Green": "#288c3c",
+    "Yellow": "#f0d232",
+    "Orange": "#f0781e",
+    "Brown": "#6e4628",
+    "Beige": "#e1cdaa",
+    "Silver": "#c0c0c8",
+}
 DEFAULT_COLOUR_WEIGHT = 0.5
 
 
@@ -90,8 +108,16 @@ def main() -> None:
                     np.mean([p.attributes.get("baseColour") == mine.get("baseColour") for p in top])
                 )
             by_weight[weight] = (float(np.mean(same_type)), float(np.mean(same_colour)))
+        swatch_precision = {}
+        for name, swatch in SWATCHES.items():
+            top = engine.search_colour(swatch, k=10).ids()
+            swatch_precision[name] = float(
+                np.mean([by_id[i].attributes.get("baseColour") == name for i in top])
+            )
     p50, p95 = percentiles(latency)
     type_share, colour_share = by_weight[DEFAULT_COLOUR_WEIGHT]
+    swatch_mean = float(np.mean(list(swatch_precision.values())))
+    swatches = ", ".join(f"{n} {p:.1f}" for n, p in swatch_precision.items())
     sweep = "\n".join(f"| {w:g} | {t:.3f} | {c:.3f} |" for w, (t, c) in by_weight.items())
     s50, s95 = percentiles(steered)
     body = f"""## Visual search: encoder speed, photo queries, image-to-image
@@ -108,11 +134,14 @@ Machine: {machine()}; commit {git_commit()}. Command: `python benchmarks/visual.
 | photo + text ("in black") p50 / p95 | {s50:.1f} / {s95:.1f} ms | |
 | similar items of {len(heldout)} held-out products: same articleType in top 5 | {type_share:.3f} | >= 0.90 |
 | same baseColour in top 5 | {colour_share:.3f} | >= 0.80 |
+| colour swatch search: baseColour P@10, mean of {len(SWATCHES)} colours (untrained) | {swatch_mean:.3f} | |
 
 Throughput over {args.photos} photos, latency over {args.queries} held-out photos as uploads, on the
 9,583-photo index. Held-out products are the 20% the aligner never saw (kagl-t2i's split).
 Similar items re-score the top 100 by the aligned photo vector with cos(image) + w * cos(colour); w
 (default {DEFAULT_COLOUR_WEIGHT:g}) against the share of the top 5 with the same attribute:
+
+Swatch search P@10 by colour: {swatches}.
 
 | colour weight | same articleType | same baseColour |
 |---|---|---|

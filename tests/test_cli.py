@@ -255,9 +255,16 @@ def test_search_by_photo_and_similar_items(demo_index: str, tmp_path: Path) -> N
     assert result.exit_code == 0 and "11276" not in [
         h["product"]["id"] for h in json.loads(result.output)["hits"]
     ]
+    result = runner.invoke(app, ["search", demo_index, "--colour", "#f0d020", "-k", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    assert all(
+        h["product"]["attributes"]["baseColour"] == "Yellow" for h in json.loads(result.output)["hits"]
+    )
+    result = runner.invoke(app, ["search", demo_index, "--colour", "yellowish"])
+    assert result.exit_code == 2 and "is not a colour" in result.output
     bad = tmp_path / "bad.jpg"
     bad.write_text("not a photo")
     result = runner.invoke(app, ["search", demo_index, "--image", str(bad)])
     assert result.exit_code == 2 and "not an image" in result.output
     result = runner.invoke(app, ["search", demo_index])
-    assert result.exit_code == 2 and "give a QUERY, --image or --similar" in result.output
+    assert result.exit_code == 2 and "give a QUERY, --image, --similar or --colour" in result.output

@@ -13,7 +13,9 @@ from modasearch.models.colour import (
     dominant_colours,
     lab_to_srgb,
     palette_histogram,
+    parse_hex,
     srgb_to_lab,
+    swatch_vector,
 )
 from modasearch.models.images import open_image
 
@@ -93,3 +95,20 @@ def test_a_real_photo_and_the_palette_histogram() -> None:
     histogram = palette_histogram(photo)
     assert histogram.shape == (len(PALETTE),) and np.isclose(histogram.sum(), 1.0)
     assert list(PALETTE)[int(histogram.argmax())] == "maroon"
+
+
+def test_swatch_vectors() -> None:
+    assert parse_hex("#F80") == (255, 136, 0) and parse_hex("1f2a44") == (31, 42, 68)
+    with pytest.raises(ValueError, match="is not a colour"):
+        parse_hex("#12345")
+    red = swatch_vector((200, 30, 40))
+    assert red.shape == (len(PALETTE),) and np.isclose(np.linalg.norm(red), 1.0)
+    assert list(PALETTE)[int(red.argmax())] == "red"
+    # a garment of exactly that red matches its swatch better than a navy one does
+    from modasearch.models.colour import palette_histogram
+
+    def colour_vector(rgb: tuple[int, int, int]) -> np.ndarray:
+        h = np.sqrt(palette_histogram(_garment((255, 255, 255), rgb)))
+        return h / np.linalg.norm(h)
+
+    assert float(red @ colour_vector((200, 30, 40))) > 0.9 > float(red @ colour_vector((31, 40, 80)))

@@ -75,3 +75,11 @@ def test_hybrid_uses_photos_only_when_weighted(demo_engine: Engine) -> None:
     )
     assert "image" not in (text_only.hits[0].scores or {})
     assert "image" in (with_photos.hits[0].scores or {})
+
+
+def test_search_by_colour_swatch(demo_engine: Engine) -> None:
+    results = demo_engine.search_colour("#d01020", k=5)
+    colours = [demo_engine.get(i).attributes["baseColour"] for i in results.ids()]  # type: ignore[union-attr]
+    assert colours.count("Red") >= 4 and results.mode == "colour"
+    with pytest.raises(QueryError, match="is not a colour"):
+        demo_engine.search_colour("red-ish")

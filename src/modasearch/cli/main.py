@@ -134,16 +134,22 @@ def search_command(
         float, typer.Option(help="With --image and QUERY: how far the text steers.")
     ] = 0.3,
     similar: Annotated[str | None, typer.Option(help="Products that look like this product id.")] = None,
+    colour: Annotated[
+        str | None, typer.Option(help="Products of this colour, a swatch like '#1f2a44' (CIEDE2000).")
+    ] = None,
 ) -> None:
-    """Search an index by text, by photo (--image) or for look-alikes of a product (--similar)."""
+    """Search an index by text, by photo (--image), for look-alikes of a product (--similar) or by a
+    colour swatch (--colour)."""
     filters = parse_filter_args(filter_)
     with Engine.open(index_dir) as engine:
         if image is not None:
             results = engine.search_image(image, k, offset, filters, text=query, text_weight=text_weight)
         elif similar is not None:
             results = engine.similar(similar, k, offset, filters)
+        elif colour is not None:
+            results = engine.search_colour(colour, k, offset, filters)
         elif query is None:
-            raise typer.BadParameter("give a QUERY, --image or --similar")
+            raise typer.BadParameter("give a QUERY, --image, --similar or --colour")
         else:
             results = engine.search(
                 query,

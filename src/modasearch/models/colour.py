@@ -237,3 +237,27 @@ def palette_histogram(image: Image.Image) -> np.ndarray:
     buckets = rgb.astype(np.int64) // 8
     nearest = _palette_lookup()[buckets[:, 0], buckets[:, 1], buckets[:, 2]]
     return (np.bincount(nearest, minlength=len(PALETTE)) / len(rgb)).astype(np.float32)
+
+
+def parse_hex(value: str) -> tuple[int, int, int]:
+    text = value.strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    try:
+        if len(text) != 6:
+            raise ValueError
+        return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a colour: give a hex code like #1f2a44 or #f80") from None
+
+
+def swatch_vector(rgb: tuple[int, int, int], spread: float = 10.0) -> np.ndarray:
+    """A colour vector (the same space as photos' `colour` vectors) for one swatch: the palette
+    colours weighted by exp(-(ΔE00 / spread)^2), square-rooted and unit length. Perceptually close
+    palette colours share the weight, so a swatch between two names still finds both."""
+    lab = srgb_to_lab(np.array(rgb, dtype=np.float64))
+    weights = np.exp(-((ciede2000(lab[None], PALETTE_LAB) / spread) ** 2))
+    if weights.sum() < 1e-9:  # far from every name: its nearest takes it all
+        weights = (np.arange(len(PALETTE)) == int(np.argmin(ciede2000(lab[None], PALETTE_LAB)))).astype(float)
+    vector = np.sqrt(weights / weights.sum())
+    return (vector / np.linalg.norm(vector)).astype(np.float32)

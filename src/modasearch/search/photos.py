@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
+from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import MAX_K, QueryError, stable_page
@@ -144,3 +145,22 @@ class PhotoSearch:
         return self._photo_page(
             arrays, colour_weight, f"similar to {product_id}", k, offset, filters, started, {}, pid
         )
+
+    def search_colour(
+        self, colour: str, k: int = 10, offset: int = 0, filters: Filters | None = None
+    ) -> SearchResults:
+        """Products whose garment colours are perceptually closest (CIEDE2000) to a swatch ("#1f2a44")."""
+        started = time.perf_counter()
+        if "image" not in self.modes:
+            raise QueryError(NO_PHOTOS)
+        if not 1 <= k <= MAX_K or offset < 0:
+            raise QueryError(f"k must be between 1 and {MAX_K} and offset >= 0, got k={k}, offset={offset}")
+        try:
+            rgb = parse_hex(colour)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        query = VectorQuery("colour", dense=swatch_vector(rgb).tolist())
+        t = time.perf_counter()
+        hits = stable_page(lambda n: self.backend.search(query, conditions, n), offset, k)
+        return self._results(f"colour {colour}", "colour", hits, offset, started, t, {})
