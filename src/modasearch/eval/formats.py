@@ -10,6 +10,7 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from modasearch.eval.data import EvalDataError, Qrels, Queries, Run
 
@@ -88,30 +89,30 @@ def write_trec_run(run: Run, path: str | Path, tag: str = "modasearch") -> None:
                 handle.write(f"{qid} Q0 {pid} {rank} {score:.6f} {tag}\n")
 
 
-def read_jsonl_queries(path: str | Path) -> Queries:
-    """`{"query_id": ..., "text": ...}` per line."""
-    path = Path(path)
-    queries: Queries = {}
+def jsonl_records(path: Path, *keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of a JSON-lines file whose records all hold `keys`."""
     for number, line in content_lines(path):
         try:
             record = json.loads(line)
-            queries[str(record["query_id"])] = str(record["text"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise EvalDataError(f'{path}:{number}: expected {{"query_id": ..., "text": ...}}') from None
-    return queries
+            if not isinstance(record, dict) or any(k not in record for k in keys):
+                raise KeyError
+        except (json.JSONDecodeError, KeyError):
+            raise EvalDataError(f"{path}:{number}: expected a JSON object with {', '.join(keys)}") from None
+        yield number, record
+
+
+def read_jsonl_queries(path: str | Path) -> Queries:
+    """`{"query_id": ..., "text": ...}` per line."""
+    return {str(r["query_id"]): str(r["text"]) for _, r in jsonl_records(Path(path), "query_id", "text")}
 
 
 def read_jsonl_qrels(path: str | Path) -> Qrels:
-    """`{"query_id": ..., "product_id": ..., "grade": ...}` per line."""
+    """`{"query_id": ..., "product_id": ..., "grade": ...}` per line (grade 1 when missing)."""
     path = Path(path)
     qrels: Qrels = {}
-    for number, line in content_lines(path):
-        try:
-            record = json.loads(line)
-            qid, pid = str(record["query_id"]), str(record["product_id"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise EvalDataError(f'{path}:{number}: expected {{"query_id", "product_id", "grade"}}') from None
-        qrels.setdefault(qid, {})[pid] = _grade(str(record.get("grade", 1)), path, number)
+    for number, record in jsonl_records(path, "query_id", "product_id"):
+        grade = _grade(str(record.get("grade", 1)), path, number)
+        qrels.setdefault(str(record["query_id"]), {})[str(record["product_id"])] = grade
     return qrels
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from modasearch.catalog import load_catalog
 from modasearch.catalog.product import Catalog
 from modasearch.eval.data import EvalDataError, Qrels, Queries
-from modasearch.eval.formats import content_lines, read_trec_qrels, write_trec_qrels
+from modasearch.eval.formats import jsonl_records, read_trec_qrels, write_trec_qrels
 
 Filters = dict[str, str]
 
@@ -98,13 +98,9 @@ def load_benchmark(directory: str | Path) -> Benchmark:
     queries: Queries = {}
     splits: dict[str, str] = {}
     filters: dict[str, Filters] = {}
-    for number, line in content_lines(path):
-        try:
-            record = json.loads(line)
-            qid = str(record["query_id"])
-            queries[qid] = str(record["text"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise EvalDataError(f'{path}:{number}: expected {{"query_id": ..., "text": ...}}') from None
+    for _, record in jsonl_records(path, "query_id", "text"):
+        qid = str(record["query_id"])
+        queries[qid] = str(record["text"])
         if "split" in record:
             splits[qid] = str(record["split"])
         if record.get("filters"):
