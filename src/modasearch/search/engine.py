@@ -29,7 +29,7 @@ from modasearch.models.onnx_text import SparseVec
 from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
-from modasearch.search.paging import MAX_K, QueryError, stable_page
+from modasearch.search.paging import QueryError, check_page, stable_page
 from modasearch.search.photos import PhotoSearch
 from modasearch.search.results import SearchHit, SearchResults
 
@@ -132,10 +132,7 @@ class Engine(PhotoSearch):
             raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
         if mode not in self.modes:
             raise QueryError(f"unknown or unavailable mode {mode!r}; this index supports {self.modes}")
-        if not 1 <= k <= MAX_K:
-            raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
-        if offset < 0:
-            raise QueryError(f"offset must be >= 0, got {offset}")
+        check_page(k, offset)
         return text
 
     @staticmethod

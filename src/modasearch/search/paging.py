@@ -13,6 +13,13 @@ class QueryError(ValueError):
     pass
 
 
+def check_page(k: int, offset: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
+    if offset < 0:
+        raise QueryError(f"offset must be >= 0, got {offset}")
+
+
 def stable_page(fetch: Callable[[int], list[Hit]], offset: int, k: int) -> list[Hit]:
     """One page of a ranking whose ties are broken by point id, so pages never overlap or skip.
 

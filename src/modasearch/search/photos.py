@@ -15,7 +15,7 @@ from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
 from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
 from modasearch.search.filters import Filters, to_conditions
-from modasearch.search.paging import MAX_K, QueryError, stable_page
+from modasearch.search.paging import QueryError, check_page, stable_page
 
 if TYPE_CHECKING:
     from modasearch.index.encoding import EncoderSet
@@ -69,8 +69,7 @@ class PhotoSearch:
         timings: dict[str, float],
         exclude: str | None = None,
     ) -> SearchResults:
-        if not 1 <= k <= MAX_K or offset < 0:
-            raise QueryError(f"k must be between 1 and {MAX_K} and offset >= 0, got k={k}, offset={offset}")
+        check_page(k, offset)
         if colour_weight < 0:
             raise QueryError(f"colour_weight must be >= 0, got {colour_weight}")
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
@@ -153,8 +152,7 @@ class PhotoSearch:
         started = time.perf_counter()
         if "image" not in self.modes:
             raise QueryError(NO_PHOTOS)
-        if not 1 <= k <= MAX_K or offset < 0:
-            raise QueryError(f"k must be between 1 and {MAX_K} and offset >= 0, got k={k}, offset={offset}")
+        check_page(k, offset)
         try:
             rgb = parse_hex(colour)
         except ValueError as exc:
