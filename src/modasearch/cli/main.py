@@ -15,6 +15,7 @@ from modasearch.cli.evaluate import eval_app
 from modasearch.cli.models import models_app
 from modasearch.cli.products import products_app
 from modasearch.cli.train import train_app
+from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.engine import MODES, Engine, EngineConfig
 from modasearch.search.filters import FilterError, parse_filter_args
 
@@ -77,6 +78,14 @@ def index_command(
     sparse_model: Annotated[
         str, typer.Option(help="Learned-sparse (SPLADE) model, same forms as --dense-model.")
     ] = "splade-tiny",
+    image_model: Annotated[
+        str,
+        typer.Option(
+            help="Image model, used when products have photos: built-in aligner (fashion-align), a "
+            "`train align` folder, or a CLIP/SigLIP hub id or checkpoint (e.g. patrickjohncyh/fashion-clip)."
+        ),
+    ] = DEFAULT_ALIGNER,
+    no_image: Annotated[bool, typer.Option("--no-image", help="Leave photo search out.")] = False,
     no_dense: Annotated[bool, typer.Option("--no-dense", help="Leave the dense retriever out.")] = False,
     no_splade: Annotated[bool, typer.Option("--no-splade", help="Leave the SPLADE retriever out.")] = False,
     server: Annotated[
@@ -91,6 +100,7 @@ def index_command(
     config = EngineConfig(
         dense_model=None if no_dense else dense_model,
         sparse_model=None if no_splade else sparse_model,
+        image_model=None if no_image else image_model,
         batch_size=batch_size,
     )
     with progress_bar(f"indexing {len(loaded)} products") as update:

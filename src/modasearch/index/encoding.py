@@ -15,8 +15,7 @@ import numpy as np
 
 from modasearch.models.bm25 import Bm25Encoder
 from modasearch.models.onnx_text import SparseVec
-from modasearch.models.registry import DenseEncoder, SparseEncoder, load_encoder
-from modasearch.models.visual import VisualModel
+from modasearch.models.registry import DenseEncoder, ImageModel, SparseEncoder, load_encoder, load_image_model
 
 ROLES = ("bm25", "splade", "dense", "image")
 TEXT_ROLES = ("bm25", "splade", "dense")
@@ -58,7 +57,7 @@ class EncoderSet:
     bm25: Bm25Encoder
     splade: SparseEncoder | None = None
     dense: DenseEncoder | None = None
-    image: VisualModel | None = None
+    image: ImageModel | None = None
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _cache: LruCache = field(default_factory=lambda: LruCache(4096), repr=False)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), repr=False)
@@ -72,7 +71,7 @@ class EncoderSet:
             bm25=Bm25Encoder(**bm25_settings),
             splade=load_encoder(splade, "sparse") if splade else None,  # type: ignore[arg-type]
             dense=dense_encoder,  # type: ignore[arg-type]
-            image=VisualModel.load(image, dense_encoder) if image else None,
+            image=load_image_model(image, dense_encoder) if image else None,
         )
 
     def roles(self) -> list[str]:

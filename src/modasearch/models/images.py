@@ -89,8 +89,13 @@ def square(image: Image.Image, size: int) -> Image.Image:
     return canvas.resize((size, size), Image.Resampling.BICUBIC)
 
 
-def to_tensor(images: list[Image.Image], size: int = 224) -> np.ndarray:
-    """N x 3 x size x size float32, ImageNet-normalised."""
+def to_tensor(
+    images: list[Image.Image],
+    size: int = 224,
+    mean: np.ndarray = IMAGENET_MEAN,
+    std: np.ndarray = IMAGENET_STD,
+) -> np.ndarray:
+    """N x 3 x size x size float32, normalised by channel (ImageNet statistics unless told)."""
     batch = np.stack([np.asarray(square(img, size), dtype=np.float32) / 255.0 for img in images])
-    batch = (batch - IMAGENET_MEAN) / IMAGENET_STD
+    batch = (batch - mean) / std
     return np.ascontiguousarray(batch.transpose(0, 3, 1, 2), dtype=np.float32)

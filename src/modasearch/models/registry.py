@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -35,6 +36,19 @@ class SparseEncoder(Protocol):
 
     def encode_query(self, texts: list[str], batch_size: int = 64) -> list[SparseVec]: ...
     def encode_document(self, texts: list[str], batch_size: int = 64) -> list[SparseVec]: ...
+
+
+@runtime_checkable
+class ImageModel(Protocol):
+    """Photos and text queries into one space (`photo_vectors` also returns colour vectors)."""
+
+    spec: EncoderSpec
+
+    @property
+    def dim(self) -> int: ...
+    def photo_vectors(self, images: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]: ...
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 def cache_dir() -> Path:
@@ -92,3 +106,31 @@ def list_models() -> list[EncoderSpec]:
         if (directory / SPEC_FILE).exists():
             specs.append(EncoderSpec.load(directory))
     return specs
+
+
+def load_image_model(ref: str, text_encoder: Any = None) -> ImageModel:
+    """The `image` retriever: a built-in aligner name, a folder from `modasearch train align`, an
+    exported CLIP directory, or a CLIP/SigLIP hub id or checkpoint (exported to ONNX once, [hub] extra).
+    `text_encoder` is the index's dense model, which an aligner reuses."""
+    from modasearch.models.builtin import ASSETS
+    from modasearch.models.clip import ClipVisualModel, is_clip_dir
+    from modasearch.models.visual import ALIGNER_FILE, VisualModel
+
+    name = ref.removeprefix("builtin:")
+    path = Path(name).expanduser()
+    if (ASSETS / name / ALIGNER_FILE).exists() or (path / ALIGNER_FILE).exists():
+        return VisualModel.load(name, text_encoder)
+    if is_clip_dir(path):
+        return ClipVisualModel(path)
+    target = cache_dir() / f"image--{_slug(str(path.resolve()) if path.exists() else ref)}"
+    if not is_clip_dir(target):
+        from modasearch.models.export_clip import export_clip
+
+        try:
+            export_clip(str(path) if path.exists() else ref, target, name=ref)
+        except ModelError:
+            raise
+        except (OSError, ValueError) as exc:
+            what = "an image model (CLIP, SigLIP or an aligner)"
+            raise ModelError(f"cannot load {ref!r} as {what}: {exc}") from exc
+    return ClipVisualModel(target)

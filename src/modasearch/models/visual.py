@@ -55,6 +55,16 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
+def colour_vectors(histograms: np.ndarray) -> np.ndarray:
+    """The square root of palette histograms, unit length: the cosine of two is the Bhattacharyya
+    coefficient of the histograms."""
+    return _normalise(np.sqrt(np.maximum(histograms, 0))).astype(np.float32)
+
+
+def photo_colours(images: Sequence[Image.Image]) -> np.ndarray:
+    return colour_vectors(np.stack([palette_histogram(img) for img in images]))
+
+
 @dataclass(frozen=True)
 class Aligner:
     """Heads into the shared space: image features -> (ReLU layers) -> dim, text vectors -> dim."""
@@ -168,11 +178,9 @@ class VisualModel:
         return self.photo_vectors(images)[0]
 
     def photo_vectors(self, images: Sequence[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
-        """(aligned vectors, colour vectors): the colour vector is the square root of the palette
-        histogram, unit length, so its cosine is the Bhattacharyya coefficient of two histograms."""
+        """(aligned vectors, colour vectors, see `colour_vectors`)."""
         features = photo_features(self.image_encoder, images)
-        colour = np.sqrt(np.maximum(features[:, -len(PALETTE) :], 0))
-        return self.aligner.embed_images(features), _normalise(colour).astype(np.float32)
+        return self.aligner.embed_images(features), colour_vectors(features[:, -len(PALETTE) :])
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self.text_encoder.encode_query(list(texts))
