@@ -112,3 +112,13 @@ def test_swatch_vectors() -> None:
         return h / np.linalg.norm(h)
 
     assert float(red @ colour_vector((200, 30, 40))) > 0.9 > float(red @ colour_vector((31, 40, 80)))
+
+
+def test_colour_names_from_a_colour_vector() -> None:
+    from modasearch.models.colour import PALETTE_NAMES, colour_names
+
+    shares = np.zeros(len(PALETTE_NAMES))
+    shares[PALETTE_NAMES.index("red")], shares[PALETTE_NAMES.index("white")] = 0.7, 0.2
+    shares[PALETTE_NAMES.index("black")] = 0.1  # under the 15% share: not a main colour
+    assert colour_names(np.sqrt(shares)) == ["red", "white"]
+    assert colour_names(np.sqrt(np.full(len(PALETTE_NAMES), 1 / len(PALETTE_NAMES))))[:1] == ["black"]

@@ -83,3 +83,16 @@ def test_search_by_colour_swatch(demo_engine: Engine) -> None:
     assert colours.count("Red") >= 4 and results.mode == "colour"
     with pytest.raises(QueryError, match="is not a colour"):
         demo_engine.search_colour("red-ish")
+
+
+def test_photo_colours_are_stored_and_filterable(demo_engine: Engine) -> None:
+    from modasearch.index.types import point_id
+
+    stored = demo_engine.backend.retrieve([point_id("10016")])[0].payload  # a pink girls' dress
+    assert stored["photo_colours"] == ["pink", "white"]
+    results = demo_engine.search("shoes", filters={"photo_colours": "Black"}, k=10)
+    assert len(results.hits) == 10
+    for product_id in results.ids():
+        assert "black" in demo_engine.backend.retrieve([point_id(product_id)])[0].payload["photo_colours"]
+    with pytest.raises(ValueError, match="photo_colours"):
+        demo_engine.search("shoes", filters={"photo_colour": "black"})  # the error names the field

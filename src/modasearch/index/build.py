@@ -8,14 +8,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from modasearch.catalog.product import Catalog, Product, image_location
 from modasearch.catalog.text import product_text
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.manifest import MANIFEST, Manifest
-from modasearch.index.payload import field_kinds, payload_key, to_payload, vocabulary
+from modasearch.index.payload import PHOTO_COLOURS, field_kinds, payload_key, to_payload, vocabulary
 from modasearch.index.store import create_backend, discard_backend, staging
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
-from modasearch.models.colour import PALETTE
+from modasearch.models.colour import PALETTE, PALETTE_NAMES, colour_names
 from modasearch.models.images import ImageError, open_image
 
 Progress = Callable[[int, int], None]
@@ -56,6 +58,12 @@ def photo_vectors(
     return {i: {"image": aligned[j].tolist(), "colour": colour[j].tolist()} for j, i in enumerate(positions)}
 
 
+def add_photo_fields(kinds: dict[str, FieldKind], vocab: dict[str, list[str]]) -> None:
+    """Make the photos' colour names filterable (`photo_colours=red`)."""
+    kinds[PHOTO_COLOURS] = "keyword"
+    vocab[PHOTO_COLOURS] = list(PALETTE_NAMES)
+
+
 def layout_for(encoders: EncoderSet) -> VectorLayout:
     dense = {"dense": encoders.dense.dim} if encoders.dense is not None else {}
     if encoders.image is not None:
@@ -89,8 +97,10 @@ def index_products(
             if encoded.splade is not None:
                 sparse["splade"] = encoded.splade[i]
             dense = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
-            dense.update(photos.get(i, {}))
-            points.append(IndexPoint(point_id(product.id), dense, sparse, to_payload(product, text)))
+            photo = photos.get(i)
+            names = colour_names(np.asarray(photo["colour"])) if photo else None
+            dense.update(photo or {})
+            points.append(IndexPoint(point_id(product.id), dense, sparse, to_payload(product, text, names)))
         t = time.perf_counter()
         backend.upsert(points)
         write_seconds += time.perf_counter() - t
@@ -155,8 +165,10 @@ def _fill(
         catalog.root,
         stats.photo_issues,
     )
+    vocab = vocabulary(catalog.products, kinds)
     if encoders.image is not None:
         stats.photos = sum(1 for p in catalog.products if p.image) - len(stats.photo_issues)
+        add_photo_fields(kinds, vocab)
     for name, kind in kinds.items():
         backend.create_payload_index(payload_key(name), kind)
     t = time.perf_counter()
@@ -171,7 +183,7 @@ def _fill(
         },
         encoders=encoders.specs(),
         fields=dict(kinds),
-        vocab=vocabulary(catalog.products, kinds),
+        vocab=vocab,
         settings={"batch_size": batch_size},
         backend=backend_info,
         counts={

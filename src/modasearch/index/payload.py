@@ -11,12 +11,13 @@ from modasearch.catalog.product import Product
 from modasearch.index.types import FieldKind
 
 TOP_LEVEL_FIELDS: dict[str, FieldKind] = {"price": "float", "group_id": "keyword"}
+PHOTO_COLOURS = "photo_colours"  # palette names of the photo's main colours, set at index time
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VOCAB_LIMIT = 1000  # distinct values kept per keyword field (for filters, facets, query parsing)
 
 
-def to_payload(product: Product, text: str) -> dict[str, Any]:
-    return {
+def to_payload(product: Product, text: str, photo_colours: list[str] | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
         "product_id": product.id,
         "title": product.title,
         "description": product.description,
@@ -26,6 +27,9 @@ def to_payload(product: Product, text: str) -> dict[str, Any]:
         "price": product.price,
         "text": text,
     }
+    if photo_colours is not None:
+        payload[PHOTO_COLOURS] = photo_colours
+    return payload
 
 
 def from_payload(payload: dict[str, Any]) -> Product:
@@ -42,7 +46,7 @@ def from_payload(payload: dict[str, Any]) -> Product:
 
 def payload_key(field: str) -> str:
     """The engine's JSON path of a filter field; names that are not plain identifiers are quoted."""
-    if field in TOP_LEVEL_FIELDS:
+    if field in TOP_LEVEL_FIELDS or field == PHOTO_COLOURS:
         return field
     return f"attributes.{field}" if _PLAIN.fullmatch(field) else f'attributes."{field}"'
 

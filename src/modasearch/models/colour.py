@@ -261,3 +261,12 @@ def swatch_vector(rgb: tuple[int, int, int], spread: float = 10.0) -> np.ndarray
         weights = (np.arange(len(PALETTE)) == int(np.argmin(ciede2000(lab[None], PALETTE_LAB)))).astype(float)
     vector = np.sqrt(weights / weights.sum())
     return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def colour_names(colour_vector: np.ndarray, min_share: float = 0.15, most: int = 3) -> list[str]:
+    """Palette names of a photo's main colours, largest share first, from its colour vector (the
+    square root of the palette histogram, so the shares are its squares)."""
+    shares = np.square(np.asarray(colour_vector, dtype=np.float64))
+    order = np.argsort(-shares, kind="stable")[:most]
+    names = [PALETTE_NAMES[i] for i in order if shares[i] >= min_share]
+    return names or [PALETTE_NAMES[int(order[0])]]
