@@ -14,7 +14,14 @@ from modasearch.catalog.product import Catalog, Product, image_location
 from modasearch.catalog.text import product_text
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.manifest import MANIFEST, Manifest
-from modasearch.index.payload import PHOTO_COLOURS, field_kinds, payload_key, to_payload, vocabulary
+from modasearch.index.payload import (
+    PHOTO_COLOURS,
+    TEXT_FIELD,
+    field_kinds,
+    payload_key,
+    to_payload,
+    vocabulary,
+)
 from modasearch.index.store import create_backend, discard_backend, staging
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
 from modasearch.models.colour import PALETTE, PALETTE_NAMES, colour_names
@@ -171,6 +178,7 @@ def _fill(
         add_photo_fields(kinds, vocab)
     for name, kind in kinds.items():
         backend.create_payload_index(payload_key(name), kind)
+    backend.create_payload_index(TEXT_FIELD, "text")  # the match set of facets
     t = time.perf_counter()
     backend.optimize()
     stats.optimize_seconds = time.perf_counter() - t
@@ -184,7 +192,7 @@ def _fill(
         encoders=encoders.specs(),
         fields=dict(kinds),
         vocab=vocab,
-        settings={"batch_size": batch_size},
+        settings={"batch_size": batch_size, "text_index": True},
         backend=backend_info,
         counts={
             "products": backend.count(),

@@ -80,7 +80,16 @@ class EdgeBackend:
         self.shard.flush()
 
     def create_payload_index(self, key: str, kind: FieldKind) -> None:
-        schema = qe.PayloadSchemaType.Keyword if kind == "keyword" else qe.PayloadSchemaType.Float
+        schema: Any
+        if kind == "text":  # tokenised like the BM25 encoder, so "dresses" matches "dress"
+            schema = qe.TextIndexParams(
+                tokenizer=qe.TokenizerType.Word,
+                lowercase=True,
+                stopwords=qe.Language.English,
+                stemmer=qe.SnowballParams(qe.SnowballLanguage.English),
+            )
+        else:
+            schema = qe.PayloadSchemaType.Keyword if kind == "keyword" else qe.PayloadSchemaType.Float
         self.shard.update(qe.UpdateOperation.create_field_index(key, schema))
 
     def optimize(self) -> None:
@@ -146,6 +155,10 @@ class EdgeBackend:
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))
+
+    def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]:
+        request = qe.FacetRequest(key=key, limit=limit, exact=True, filter=edge_filter(conditions))
+        return [(hit.value, int(hit.count)) for hit in self.shard.facet(request).hits]
 
     def close(self) -> None:
         self.shard.close()

@@ -11,6 +11,7 @@ from modasearch.catalog.product import Product
 from modasearch.index.types import FieldKind
 
 TOP_LEVEL_FIELDS: dict[str, FieldKind] = {"price": "float", "group_id": "keyword"}
+TEXT_FIELD = "text"  # the canonical product text, full-text indexed for facets' match sets
 PHOTO_COLOURS = "photo_colours"  # palette names of the photo's main colours, set at index time
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VOCAB_LIMIT = 1000  # distinct values kept per keyword field (for filters, facets, query parsing)

@@ -8,9 +8,20 @@ from typing import Any
 from modasearch.index.types import Condition, Hit, VectorQuery
 
 
+def has_id(models: Any, ids: tuple[str, ...]) -> Any:
+    if "has_id" in getattr(models.HasIdCondition, "model_fields", {}):  # qdrant-client
+        return models.HasIdCondition(has_id=list(ids))
+    return models.HasIdCondition(point_ids=set(ids))  # qdrant-edge
+
+
 def to_condition(models: Any, range_type: Any, c: Condition) -> Any:
+    if c.ids is not None:
+        return has_id(models, c.ids)
     if c.is_range:
         return models.FieldCondition(key=c.key, range=range_type(gte=c.gte, lte=c.lte, gt=c.gt, lt=c.lt))
+    if c.text is not None:
+        match = models.MatchTextAny(text_any=c.text) if c.any_word else models.MatchText(text=c.text)
+        return models.FieldCondition(key=c.key, match=match)
     if c.any_of is not None:
         return models.FieldCondition(key=c.key, match=models.MatchAny(any=list(c.any_of)))
     assert c.equals is not None, "a condition needs a value, values or a range"

@@ -90,7 +90,17 @@ class QdrantServerBackend:
         self.client.delete(self.collection, points_selector=qm.PointIdsList(points=list(ids)), wait=True)
 
     def create_payload_index(self, key: str, kind: FieldKind) -> None:
-        schema = qm.PayloadSchemaType.KEYWORD if kind == "keyword" else qm.PayloadSchemaType.FLOAT
+        schema: Any
+        if kind == "text":  # tokenised like the BM25 encoder, so "dresses" matches "dress"
+            schema = qm.TextIndexParams(
+                type=qm.TextIndexType.TEXT,
+                tokenizer=qm.TokenizerType.WORD,
+                lowercase=True,
+                stopwords=qm.Language.ENGLISH,
+                stemmer=qm.SnowballParams(type=qm.Snowball.SNOWBALL, language=qm.SnowballLanguage.ENGLISH),
+            )
+        else:
+            schema = qm.PayloadSchemaType.KEYWORD if kind == "keyword" else qm.PayloadSchemaType.FLOAT
         self.client.create_payload_index(self.collection, key, field_schema=schema, wait=True)
 
     def optimize(self) -> None:
@@ -161,6 +171,12 @@ class QdrantServerBackend:
         return int(
             self.client.count(self.collection, count_filter=server_filter(conditions), exact=True).count
         )
+
+    def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]:
+        response = self.client.facet(
+            self.collection, key, facet_filter=server_filter(conditions), limit=limit, exact=True
+        )
+        return [(hit.value, int(hit.count)) for hit in response.hits]
 
     def drop(self) -> None:
         self.client.delete_collection(self.collection)

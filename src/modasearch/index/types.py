@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 from modasearch.models.onnx_text import SparseVec
 
 _NAMESPACE = uuid.UUID("6f1c2b8e-5d0a-4f43-9a51-7c7e0d6a3b21")
-FieldKind = Literal["keyword", "float"]
+FieldKind = Literal["keyword", "float", "text"]
 
 
 def point_id(product_id: str) -> str:
@@ -19,7 +19,8 @@ def point_id(product_id: str) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """One filter condition on a payload key: equals, any-of, or a numeric range."""
+    """One filter condition on a payload key: equals, any-of, a numeric range, or `text`: every word
+    of it (tokenised and stemmed like the field's text index) occurs in the field."""
 
     key: str
     equals: str | int | bool | None = None
@@ -28,6 +29,9 @@ class Condition:
     lte: float | None = None
     gt: float | None = None
     lt: float | None = None
+    text: str | None = None
+    any_word: bool = False  # with `text`: one of its words is enough
+    ids: tuple[str, ...] | None = None  # the point is one of these (key unused)
 
     @property
     def is_range(self) -> bool:
@@ -92,5 +96,6 @@ class IndexBackend(Protocol):
     ) -> list[Hit]: ...
     def retrieve(self, ids: list[str]) -> list[Hit]: ...
     def count(self, conditions: tuple[Condition, ...] = ()) -> int: ...
+    def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]: ...
     def vectors(self, ids: list[str], using: str) -> dict[str, list[float]]: ...
     def close(self) -> None: ...

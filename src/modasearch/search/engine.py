@@ -27,16 +27,16 @@ from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
 from modasearch.models.onnx_text import SparseVec
 from modasearch.models.visual import DEFAULT_ALIGNER
+from modasearch.search.facets import FacetSearch, ensure_text_index
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
-from modasearch.search.paging import QueryError, check_page, stable_page
+from modasearch.search.paging import QueryError, check_page, clean_query, stable_page
 from modasearch.search.photos import PhotoSearch
 from modasearch.search.results import SearchHit, SearchResults
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
 FusionMethod = Literal["rrf", "score"]
 MODES: tuple[str, ...] = ("bm25", "splade", "dense", "hybrid")
-MAX_QUERY_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine(PhotoSearch):
+class Engine(PhotoSearch, FacetSearch):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:
@@ -104,7 +104,9 @@ class Engine(PhotoSearch):
             encoder = getattr(encoders, role)
             if encoder is not None:
                 manifest.check_encoder(role, encoder.spec.name, encoder.spec.version)
-        return cls(directory, manifest, open_backend(directory, manifest), encoders)
+        backend = open_backend(directory, manifest)
+        ensure_text_index(backend, manifest, directory)
+        return cls(directory, manifest, backend, encoders)
 
     def close(self) -> None:
         self.backend.close()
@@ -125,11 +127,7 @@ class Engine(PhotoSearch):
 
     # ---- search ----------------------------------------------------------------------------
     def _check(self, query: str, mode: str, k: int, offset: int) -> str:
-        text = " ".join(query.split()) if isinstance(query, str) else ""
-        if not text:
-            raise QueryError("the query is empty: type some words to search for")
-        if len(text) > MAX_QUERY_CHARS:
-            raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+        text = clean_query(query)
         if mode not in self.modes:
             raise QueryError(f"unknown or unavailable mode {mode!r}; this index supports {self.modes}")
         check_page(k, offset)

@@ -1,4 +1,4 @@
-"""Pages of a ranking, and the error a bad query gets."""
+"""Checks of a query and its page, pages of a ranking, and the error a bad query gets."""
 
 from __future__ import annotations
 
@@ -7,10 +7,21 @@ from collections.abc import Callable
 from modasearch.index.types import Hit
 
 MAX_K = 1000
+MAX_QUERY_CHARS = 1000
 
 
 class QueryError(ValueError):
     pass
+
+
+def clean_query(query: object, required: bool = True) -> str:
+    """The query with its whitespace collapsed; empty (when `required`) or overlong is an error."""
+    text = " ".join(query.split()) if isinstance(query, str) else ""
+    if required and not text:
+        raise QueryError("the query is empty: type some words to search for")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+    return text
 
 
 def check_page(k: int, offset: int) -> None:
