@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from modasearch import Engine
+from modasearch import Engine, EngineConfig
+from modasearch.catalog import Catalog
 from modasearch.demo import DEMO_CATALOG
 from modasearch.models.images import ImageError
 from modasearch.search.engine import QueryError
@@ -96,3 +98,20 @@ def test_photo_colours_are_stored_and_filterable(demo_engine: Engine) -> None:
         assert "black" in demo_engine.backend.retrieve([point_id(product_id)])[0].payload["photo_colours"]
     with pytest.raises(ValueError, match="photo_colours"):
         demo_engine.search("shoes", filters={"photo_colour": "black"})  # the error names the field
+
+
+def test_similar_items_by_text(demo_engine: Engine, demo_catalog: Catalog, tmp_path: Path) -> None:
+    by_text = demo_engine.similar("11276", k=5, by="text")  # the Nike sweatshirt's text neighbours
+    assert by_text.mode == "dense" and "11276" not in by_text.ids()
+    assert _types(demo_engine, by_text.ids())[:2] == ["Sweatshirts", "Sweatshirts"]
+    no_photos = dataclasses.replace(
+        demo_catalog, products=[dataclasses.replace(p, image=None) for p in demo_catalog.products[:60]]
+    )
+    with Engine.build(no_photos, tmp_path / "text-only", EngineConfig(sparse_model=None)) as engine:
+        first = no_photos.products[0].id
+        results = engine.similar(first, k=5)  # no photos in the index: text neighbours instead
+        assert results.mode == "dense" and first not in results.ids() and len(results) == 5
+        with pytest.raises(QueryError, match="no usable photo"):
+            engine.similar(first, by="image")
+    with pytest.raises(QueryError, match="use 'auto', 'image' or 'text'"):
+        demo_engine.similar("11276", by="colour")

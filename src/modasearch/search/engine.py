@@ -31,8 +31,8 @@ from modasearch.search.facets import FacetSearch, ensure_text_index
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
 from modasearch.search.paging import QueryError, check_page, clean_query, stable_page
-from modasearch.search.photos import PhotoSearch
 from modasearch.search.results import SearchHit, SearchResults
+from modasearch.search.similar import SimilarItems
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
 FusionMethod = Literal["rrf", "score"]
@@ -55,7 +55,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine(PhotoSearch, FacetSearch):
+class Engine(SimilarItems, FacetSearch):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
+from modasearch.index.types import Hit, IndexBackend, VectorQuery
 from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
 from modasearch.search.filters import Filters, to_conditions
@@ -118,32 +118,6 @@ class PhotoSearch:
             label = f"photo + {text.strip()!r}"
         timings = {"encode": (time.perf_counter() - t) * 1000}
         return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, timings)
-
-    def similar(
-        self,
-        product_id: str,
-        k: int = 10,
-        offset: int = 0,
-        filters: Filters | None = None,
-        colour_weight: float = 0.5,
-    ) -> SearchResults:
-        """Products whose photos look most like this product's (the product itself left out)."""
-        started = time.perf_counter()
-        if "image" not in self.modes:
-            raise QueryError(NO_PHOTOS)
-        pid = point_id(product_id)
-        vectors = {
-            name: found[pid]
-            for name in ("image", "colour")
-            if pid in (found := self.backend.vectors([pid], name))
-        }
-        if "image" not in vectors:
-            why = "has no usable photo" if self.backend.retrieve([pid]) else "is not in the index"
-            raise QueryError(f"product {product_id!r} {why}: no similar items to show")
-        arrays = {name: np.asarray(v) for name, v in vectors.items()}
-        return self._photo_page(
-            arrays, colour_weight, f"similar to {product_id}", k, offset, filters, started, {}, pid
-        )
 
     def search_colour(
         self, colour: str, k: int = 10, offset: int = 0, filters: Filters | None = None
