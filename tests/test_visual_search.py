@@ -115,3 +115,11 @@ def test_similar_items_by_text(demo_engine: Engine, demo_catalog: Catalog, tmp_p
             engine.similar(first, by="image")
     with pytest.raises(QueryError, match="use 'auto', 'image' or 'text'"):
         demo_engine.similar("11276", by="colour")
+
+
+def test_the_index_keeps_small_copies_of_the_photos(demo_engine: Engine) -> None:
+    path = demo_engine.thumbnail("11276")
+    assert path is not None and path.is_relative_to(demo_engine.directory)
+    with Image.open(path) as thumb:
+        assert thumb.format == "JPEG" and max(thumb.size) <= 480
+    assert demo_engine.thumbnail("no-such-id") is None

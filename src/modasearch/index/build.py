@@ -23,6 +23,7 @@ from modasearch.index.payload import (
     vocabulary,
 )
 from modasearch.index.store import create_backend, discard_backend, staging
+from modasearch.index.thumbnails import store_thumbnail
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
 from modasearch.models.colour import PALETTE, PALETTE_NAMES, colour_names
 from modasearch.models.images import ImageError, open_image
@@ -46,10 +47,14 @@ class BuildStats:
 
 
 def photo_vectors(
-    encoders: EncoderSet, products: Sequence[Product], image_root: str | None, issues: dict[str, str]
+    encoders: EncoderSet,
+    products: Sequence[Product],
+    image_root: str | None,
+    issues: dict[str, str],
+    index_dir: Path | None = None,
 ) -> dict[int, dict[str, list[float]]]:
-    """The `image` and `colour` vectors by position in `products`; unusable photos are recorded,
-    not fatal."""
+    """The `image` and `colour` vectors by position in `products`, and a thumbnail of each photo in
+    `index_dir`; unusable photos are recorded, not fatal."""
     images, positions = [], []
     for i, product in enumerate(products):
         if not product.image:
@@ -59,6 +64,9 @@ def photo_vectors(
             positions.append(i)
         except ImageError as exc:
             issues[product.id] = str(exc)
+            continue
+        if index_dir is not None:
+            store_thumbnail(images[-1], index_dir, product.id)
     if not images:
         return {}
     aligned, colour = encoders.encode_photos(images)
@@ -89,6 +97,7 @@ def index_products(
     progress: Progress | None = None,
     image_root: str | None = None,
     photo_issues: dict[str, str] | None = None,
+    index_dir: Path | None = None,
 ) -> float:
     """Encode and upsert products in batches; returns the seconds spent writing to the engine."""
     write_seconds = 0.0
@@ -97,7 +106,9 @@ def index_products(
         batch = products[start : start + batch_size]
         texts = [product_text(p, text_attributes) for p in batch]
         encoded = encoders.encode_documents(texts)
-        photos = photo_vectors(encoders, batch, image_root, issues) if encoders.image is not None else {}
+        photos = {}
+        if encoders.image is not None:
+            photos = photo_vectors(encoders, batch, image_root, issues, index_dir)
         points = []
         for i, (product, text) in enumerate(zip(batch, texts, strict=True)):
             sparse = {"bm25": encoded.bm25[i]}
@@ -137,7 +148,9 @@ def build_index(
     with staging(directory) as tmp:
         backend, backend_info = create_backend(tmp, layout_for(encoders), server, collection)
         try:
-            manifest = _fill(backend, backend_info, catalog, encoders, kinds, batch_size, stats, progress)
+            manifest = _fill(
+                backend, backend_info, catalog, encoders, kinds, batch_size, stats, progress, tmp
+            )
         except BaseException:
             backend.close()
             discard_backend(backend_info)
@@ -160,6 +173,7 @@ def _fill(
     batch_size: int,
     stats: BuildStats,
     progress: Progress | None,
+    index_dir: Path,
 ) -> Manifest:
     """Index the products, create the payload indexes, optimise; return the manifest of the result."""
     stats.write_seconds = index_products(
@@ -171,6 +185,7 @@ def _fill(
         progress,
         catalog.root,
         stats.photo_issues,
+        index_dir,
     )
     vocab = vocabulary(catalog.products, kinds)
     if encoders.image is not None:

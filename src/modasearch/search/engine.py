@@ -22,6 +22,7 @@ from modasearch.index.encoding import EncoderSet
 from modasearch.index.manifest import Manifest
 from modasearch.index.payload import field_kinds, from_payload, payload_key, vocabulary
 from modasearch.index.store import open_backend, recover
+from modasearch.index.thumbnails import remove_thumbnail, thumbnail_path
 from modasearch.index.types import Hit, IndexBackend, VectorQuery, point_id
 from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
@@ -238,6 +239,11 @@ class Engine(SimilarItems, FacetSearch):
         return {q.using: {h.id: h.score for h in hits} for q, hits in zip(queries, lists, strict=True)}
 
     # ---- products --------------------------------------------------------------------------
+    def thumbnail(self, product_id: str) -> Path | None:
+        """The index's copy of the product's photo, if it has one."""
+        path = thumbnail_path(self.directory, product_id)
+        return path if path.is_file() else None
+
     def get(self, product_id: str) -> Product | None:
         found = self.backend.retrieve([point_id(product_id)])
         return from_payload(found[0].payload) if found else None
@@ -254,6 +260,7 @@ class Engine(SimilarItems, FacetSearch):
             text_attributes,
             progress=progress,
             image_root=self.manifest.catalog.get("root"),
+            index_dir=self.directory,
         )
         self._merge_fields(products)
         self._commit()
@@ -261,10 +268,12 @@ class Engine(SimilarItems, FacetSearch):
 
     def delete(self, product_ids: Iterable[str]) -> int:
         """Remove products; returns how many existed. Deleted products are never returned again."""
-        ids = [point_id(p) for p in product_ids]
-        existing = [h.id for h in self.backend.retrieve(ids)]
+        product_ids = list(product_ids)
+        existing = [h.id for h in self.backend.retrieve([point_id(p) for p in product_ids])]
         if existing:
             self.backend.delete(existing)
+            for product_id in product_ids:
+                remove_thumbnail(self.directory, product_id)
             self._commit()
         return len(existing)
 
