@@ -59,3 +59,14 @@ def test_bad_facet_requests(demo_engine: Engine) -> None:
     with pytest.raises(ValueError, match="limit"):
         demo_engine.facets("shoes", limit=0)
     assert "group_id" not in demo_engine.facet_fields() and "photo_colours" in demo_engine.facet_fields()
+
+
+def test_suggestions_from_titles_and_attribute_values(demo_engine: Engine) -> None:
+    found = demo_engine.suggest("blue je")
+    assert found and all(s.field == "title" for s in found)
+    assert all("blue" in s.text.lower() and " je" in f" {s.text.lower()}" for s in found)
+    values = [(s.text, s.field) for s in demo_engine.suggest("dre")]
+    assert ("Dresses", "articleType") in values and any(field == "title" for _, field in values)
+    assert demo_engine.suggest("zzzz") == [] and demo_engine.suggest("   ") == []
+    with pytest.raises(ValueError, match="limit"):
+        demo_engine.suggest("dre", limit=0)

@@ -79,6 +79,20 @@ def add_photo_fields(kinds: dict[str, FieldKind], vocab: dict[str, list[str]]) -
     vocab[PHOTO_COLOURS] = list(PALETTE_NAMES)
 
 
+# Full-text payload indexes: the product text for facets' match sets, title word starts for suggestions
+TEXT_INDEXES: dict[str, FieldKind] = {TEXT_FIELD: "text", "title": "prefix"}
+
+
+def ensure_text_indexes(backend: IndexBackend, manifest: Manifest, directory: Path) -> None:
+    """Indexes built before these existed get them once, when first opened."""
+    missing = {k: v for k, v in TEXT_INDEXES.items() if k not in manifest.settings.get("text_indexes", [])}
+    for key, kind in missing.items():
+        backend.create_payload_index(key, kind)
+    if missing:
+        manifest.settings["text_indexes"] = sorted(TEXT_INDEXES)
+        manifest.save(directory)
+
+
 def layout_for(encoders: EncoderSet) -> VectorLayout:
     dense = {"dense": encoders.dense.dim} if encoders.dense is not None else {}
     if encoders.image is not None:
@@ -193,7 +207,8 @@ def _fill(
         add_photo_fields(kinds, vocab)
     for name, kind in kinds.items():
         backend.create_payload_index(payload_key(name), kind)
-    backend.create_payload_index(TEXT_FIELD, "text")  # the match set of facets
+    for key, kind in TEXT_INDEXES.items():
+        backend.create_payload_index(key, kind)
     t = time.perf_counter()
     backend.optimize()
     stats.optimize_seconds = time.perf_counter() - t
@@ -207,7 +222,7 @@ def _fill(
         encoders=encoders.specs(),
         fields=dict(kinds),
         vocab=vocab,
-        settings={"batch_size": batch_size, "text_index": True},
+        settings={"batch_size": batch_size, "text_indexes": sorted(TEXT_INDEXES)},
         backend=backend_info,
         counts={
             "products": backend.count(),

@@ -88,6 +88,8 @@ class EdgeBackend:
                 stopwords=qe.Language.English,
                 stemmer=qe.SnowballParams(qe.SnowballLanguage.English),
             )
+        elif kind == "prefix":  # every start of every word: "dre" matches "dress"
+            schema = qe.TextIndexParams(tokenizer=qe.TokenizerType.Prefix, lowercase=True, max_token_len=20)
         else:
             schema = qe.PayloadSchemaType.Keyword if kind == "keyword" else qe.PayloadSchemaType.Float
         self.shard.update(qe.UpdateOperation.create_field_index(key, schema))
@@ -155,6 +157,11 @@ class EdgeBackend:
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))
+
+    def scroll(self, conditions: tuple[Condition, ...], limit: int, fields: list[str]) -> list[Hit]:
+        request = qe.ScrollRequest(limit=limit, filter=edge_filter(conditions), with_payload=fields)
+        points, _ = self.shard.scroll(request)
+        return to_hits(points)
 
     def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]:
         request = qe.FacetRequest(key=key, limit=limit, exact=True, filter=edge_filter(conditions))

@@ -99,6 +99,13 @@ class QdrantServerBackend:
                 stopwords=qm.Language.ENGLISH,
                 stemmer=qm.SnowballParams(type=qm.Snowball.SNOWBALL, language=qm.SnowballLanguage.ENGLISH),
             )
+        elif kind == "prefix":  # every start of every word: "dre" matches "dress"
+            schema = qm.TextIndexParams(
+                type=qm.TextIndexType.TEXT,
+                tokenizer=qm.TokenizerType.PREFIX,
+                lowercase=True,
+                max_token_len=20,
+            )
         else:
             schema = qm.PayloadSchemaType.KEYWORD if kind == "keyword" else qm.PayloadSchemaType.FLOAT
         self.client.create_payload_index(self.collection, key, field_schema=schema, wait=True)
@@ -171,6 +178,12 @@ class QdrantServerBackend:
         return int(
             self.client.count(self.collection, count_filter=server_filter(conditions), exact=True).count
         )
+
+    def scroll(self, conditions: tuple[Condition, ...], limit: int, fields: list[str]) -> list[Hit]:
+        points, _ = self.client.scroll(
+            self.collection, scroll_filter=server_filter(conditions), limit=limit, with_payload=fields
+        )
+        return to_hits(points)
 
     def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]:
         response = self.client.facet(

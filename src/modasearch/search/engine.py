@@ -17,7 +17,7 @@ import numpy as np
 
 from modasearch.catalog.product import Catalog, Product
 from modasearch.catalog.text import product_text
-from modasearch.index.build import BuildStats, Progress, build_index, index_products
+from modasearch.index.build import BuildStats, Progress, build_index, ensure_text_indexes, index_products
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.manifest import Manifest
 from modasearch.index.payload import field_kinds, from_payload, payload_key, vocabulary
@@ -28,12 +28,13 @@ from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
 from modasearch.models.onnx_text import SparseVec
 from modasearch.models.visual import DEFAULT_ALIGNER
-from modasearch.search.facets import FacetSearch, ensure_text_index
+from modasearch.search.facets import FacetSearch
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
 from modasearch.search.paging import QueryError, check_page, clean_query, stable_page
 from modasearch.search.results import SearchHit, SearchResults
 from modasearch.search.similar import SimilarItems
+from modasearch.search.suggest import Suggestions
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
 FusionMethod = Literal["rrf", "score"]
@@ -56,7 +57,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine(SimilarItems, FacetSearch):
+class Engine(SimilarItems, FacetSearch, Suggestions):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:
@@ -106,7 +107,7 @@ class Engine(SimilarItems, FacetSearch):
             if encoder is not None:
                 manifest.check_encoder(role, encoder.spec.name, encoder.spec.version)
         backend = open_backend(directory, manifest)
-        ensure_text_index(backend, manifest, directory)
+        ensure_text_indexes(backend, manifest, directory)
         return cls(directory, manifest, backend, encoders)
 
     def close(self) -> None:

@@ -92,11 +92,3 @@ class FacetSearch:
             hits = self.backend.facet(payload_key(name), text + own, limit)
             counts[name] = [(str(v), n) for v, n in hits]
         return FacetResult(self.backend.count(text + all_filters), match, counts)
-
-
-def ensure_text_index(backend: IndexBackend, manifest: Manifest, directory: Any) -> None:
-    """Indexes built before facets existed get their full-text index once, when first opened."""
-    if not manifest.settings.get("text_index"):
-        backend.create_payload_index(TEXT_FIELD, "text")
-        manifest.settings["text_index"] = True
-        manifest.save(directory)

@@ -1,0 +1,58 @@
+"""As-you-type suggestions: attribute values and product titles whose words start with what was typed.
+
+Titles come from the engine (a prefix-tokenised full-text index on `title`); the most frequent
+matching titles come first (H&M names one product in each of its colours), then the shortest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from modasearch.index.manifest import Manifest
+from modasearch.index.types import Condition, IndexBackend
+from modasearch.search.paging import QueryError, clean_query
+
+MAX_SUGGESTIONS = 20
+TITLE_SCAN = 300  # matching products read to rank titles by frequency
+MAX_PREFIX_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    field: str  # "title" or the attribute the value belongs to
+
+
+def _starts_words(words: list[str], text: str) -> bool:
+    """Every typed word starts some word of `text` (case-insensitive)."""
+    have = text.lower().split()
+    return all(any(h.startswith(w) for h in have) for w in words)
+
+
+class Suggestions:
+    backend: IndexBackend
+    manifest: Manifest
+
+    def facet_fields(self) -> list[str]:
+        raise NotImplementedError
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Up to `limit` suggestions: a third (at least one) attribute values, the rest titles."""
+        if not 1 <= limit <= MAX_SUGGESTIONS:
+            raise QueryError(f"limit must be between 1 and {MAX_SUGGESTIONS}, got {limit}")
+        text = clean_query(prefix, required=False)[:MAX_PREFIX_CHARS]
+        words = text.lower().split()
+        if not words:
+            return []
+        values = [
+            Suggestion(value, name)
+            for name in self.facet_fields()
+            for value in self.manifest.vocab.get(name, [])
+            if _starts_words(words, value)
+        ]
+        values = values[: max(1, limit // 3)]
+        hits = self.backend.scroll((Condition("title", text=text),), TITLE_SCAN, ["title"])
+        counts = Counter(str(h.payload.get("title", "")) for h in hits)
+        titles = sorted(counts, key=lambda t: (-counts[t], len(t), t))
+        out = values + [Suggestion(t, "title") for t in titles if t]
+        return out[:limit]
