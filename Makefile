@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_INDEX ?= demo-index
+PORT ?= 8000
 
-.PHONY: demo test install install-dev lint bench export clean
+.PHONY: demo test install install-api install-dev lint bench export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +15,16 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
+# Core + the web service (FastAPI, uvicorn).
+install-api: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[api]"
+
 # Everything, for tests: torch==2.13.0 is pinned so pip takes the local CPU wheel.
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[all]"
 
-demo: install
-	$(BIN)/modasearch demo --index $(DEMO_INDEX)
+demo: install-api
+	$(BIN)/modasearch demo --index $(DEMO_INDEX) --serve --port $(PORT)
 
 test: install-dev
 	$(BIN)/ruff check src tests benchmarks

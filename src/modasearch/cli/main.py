@@ -211,6 +211,10 @@ def demo_command(
         list[str], typer.Option("--query", "-q", help="Queries to run (default: three examples).")
     ] = [],  # noqa: B006
     k: Annotated[int, typer.Option("-k", help="Results per query.")] = 5,
+    serve_after: Annotated[
+        bool, typer.Option("--serve", help="Then serve the web page and API on --port.")
+    ] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8000,
 ) -> None:
     """Build an index of the bundled demo catalog (432 real products) and run example searches."""
     from modasearch.demo import DEMO_CATALOG, DEMO_QUERIES
@@ -223,6 +227,28 @@ def demo_command(
         for text in query or DEMO_QUERIES:
             console.print(results_table(engine.search(text, k=k), explain=False))
     console.print(f'\nTry: [bold]modasearch search {index_dir} "white sneakers" --explain[/]')
+    if serve_after:
+        from modasearch.cli.serve import serve
+
+        serve(index_dir, "127.0.0.1", port, 1)
+
+
+@app.command("serve")
+@friendly
+def serve_command(
+    index_dir: Annotated[Path, typer.Argument(help="Index directory to serve.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every one).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Processes (a Qdrant-server index only).")] = 1,
+) -> None:
+    """Serve the REST API (docs at /docs) and the web shop page (at /) over an index.
+
+    Writes (POST /products, DELETE /products/ID) need MODASEARCH_API_KEY set; uploads are capped at
+    MODASEARCH_MAX_UPLOAD_MB (10); MODASEARCH_CORS_ORIGINS (comma-separated) turns CORS on.
+    """
+    from modasearch.cli.serve import serve
+
+    serve(index_dir, host, port, workers)
 
 
 def main() -> None:  # pragma: no cover

@@ -23,7 +23,12 @@ WHITE = (255, 255, 255)
 
 
 class ImageError(ValueError):
-    """A photo that cannot be used, with the reason."""
+    """A photo that cannot be used, with the reason; `kind` is "type" (not a supported image),
+    "size" (too many bytes or pixels, a decompression bomb) or "corrupt"."""
+
+    def __init__(self, message: str, kind: str = "corrupt") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def _read(source: bytes | str | Path, max_bytes: int) -> tuple[bytes, str]:
@@ -37,12 +42,15 @@ def _read(source: bytes | str | Path, max_bytes: int) -> tuple[bytes, str]:
         except OSError:
             raise ImageError(f"{name}: no such file") from None
         if size > max_bytes:
-            raise ImageError(f"{name}: {size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit")
+            limit = f"{max_bytes / 2**20:.0f} MiB"
+            raise ImageError(f"{name}: {size / 2**20:.1f} MiB is over the {limit} limit", "size")
         data = path.read_bytes()
     if not data:
         raise ImageError(f"{name}: the file is empty")
     if len(data) > max_bytes:
-        raise ImageError(f"{name}: {len(data) / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit")
+        raise ImageError(
+            f"{name}: {len(data) / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit", "size"
+        )
     return data, name
 
 
@@ -56,17 +64,20 @@ def open_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise ImageError(f"{name}: {image.format} images are not supported; use {', '.join(FORMATS)}")
+                raise ImageError(
+                    f"{name}: {image.format} images are not supported; use {', '.join(FORMATS)}", "type"
+                )
             width, height = image.size
             if width * height > max_pixels:
                 raise ImageError(
-                    f"{name}: {width}x{height} pixels is over the {max_pixels / 1e6:.0f} megapixel limit"
+                    f"{name}: {width}x{height} pixels is over the {max_pixels / 1e6:.0f} megapixel limit",
+                    "size",
                 )
             image.load()
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image (or a format Pillow cannot read)") from None
+        raise ImageError(f"{name}: not an image (or a format Pillow cannot read)", "type") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{name}: refused as a decompression bomb") from None
+        raise ImageError(f"{name}: refused as a decompression bomb", "size") from None
     except OSError as exc:
         raise ImageError(f"{name}: truncated or corrupt image ({exc})") from None
     return flatten(ImageOps.exif_transpose(image))

@@ -1,0 +1,96 @@
+"""The FastAPI application: one open engine per process, warmed up before the first request."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from modasearch import __version__
+from modasearch.api import product_routes, search_routes
+from modasearch.api.deps import Service
+from modasearch.api.errors import install_error_handlers
+from modasearch.api.middleware import BodyLimit, Timing
+from modasearch.api.schemas import Health
+from modasearch.api.settings import ApiSettings
+from modasearch.search.engine import Engine
+
+UI_DIR = Path(__file__).resolve().parents[1] / "ui" / "static"
+INDEX_ENV = "MODASEARCH_INDEX"
+
+
+def warm_up(engine: Engine) -> None:
+    """Load every model and touch the index, so the first shopper does not wait for it."""
+    for mode in engine.modes:
+        engine.search("warm up", mode=mode, k=1)
+    engine.facets("warm up", limit=1)
+
+
+def create_app(
+    index_dir: str | Path | None = None, settings: ApiSettings | None = None, engine: Engine | None = None
+) -> FastAPI:
+    """An app over an index directory (opened at start-up, closed at shutdown) or an open engine."""
+    settings = settings or ApiSettings.from_env()
+    if engine is None and index_dir is None:
+        raise ValueError("give an index directory or an open engine")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        opened = engine if engine is not None else Engine.open(index_dir)  # type: ignore[arg-type]
+        warm_up(opened)
+        app.state.service = Service(opened, settings)
+        yield
+        if owned:
+            opened.close()
+
+    app = FastAPI(
+        title="modasearch",
+        version=__version__,
+        description="Fashion search: hybrid text search, search by photo, facets, similar items.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(search_routes.router)
+    app.include_router(product_routes.router)
+
+    @app.get("/health", response_model=Health, tags=["service"])
+    def health() -> Health:
+        svc: Service = app.state.service
+        manifest = svc.engine.manifest
+        return Health(
+            status="ok",
+            products=len(svc.engine),
+            photos=int(manifest.counts.get("photos", 0)),
+            modes=svc.engine.modes,
+            models={role: f"{spec['name']}@{spec['version']}" for role, spec in manifest.encoders.items()},
+            catalog={k: v for k, v in manifest.catalog.items() if k != "root"},
+            revision=manifest.revision,
+        )
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(UI_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=UI_DIR), name="static")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        )
+    app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(Timing)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory `modasearch serve` hands to uvicorn (one call per worker process)."""
+    return create_app(os.environ[INDEX_ENV])

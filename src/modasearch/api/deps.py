@@ -1,0 +1,42 @@
+"""What the routes share: the one open engine, the settings, the write lock and the API-key check."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from dataclasses import dataclass, field
+
+from fastapi import HTTPException, Request
+
+from modasearch.api.settings import ApiSettings
+from modasearch.search.engine import Engine
+
+
+@dataclass
+class Service:
+    engine: Engine
+    settings: ApiSettings
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def has_image(self, product_id: str) -> bool:
+        return self.engine.thumbnail(product_id) is not None
+
+
+def service(request: Request) -> Service:
+    found: Service = request.app.state.service
+    return found
+
+
+def require_key(request: Request) -> None:
+    """Writes need the key from MODASEARCH_API_KEY, as `X-API-Key` or `Authorization: Bearer`."""
+    expected = service(request).settings.api_key
+    if expected is None:
+        raise HTTPException(403, "writes are disabled: start the server with MODASEARCH_API_KEY set")
+    given = request.headers.get("x-api-key") or ""
+    bearer = request.headers.get("authorization", "")
+    if not given and bearer.lower().startswith("bearer "):
+        given = bearer[7:].strip()
+    if not given:
+        raise HTTPException(401, "this endpoint needs an API key: send it as the X-API-Key header")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(401, "wrong API key")

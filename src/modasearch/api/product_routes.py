@@ -1,0 +1,101 @@
+"""Products: read them, their photos and similar items; add and delete them with the API key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import FileResponse
+
+from modasearch.api.deps import Service, require_key, service
+from modasearch.api.schemas import (
+    MAX_OFFSET,
+    MAX_PAGE,
+    ProductOut,
+    ProductsIn,
+    SearchResponse,
+    WriteResult,
+    search_response,
+)
+from modasearch.api.search_routes import ERRORS, filters_param
+from modasearch.catalog.product import image_location
+
+router = APIRouter(tags=["products"])
+ServiceDep = Annotated[Service, Depends(service)]
+NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "no such product"}}
+
+
+def _product(svc: Service, product_id: str) -> ProductOut:
+    product = svc.engine.get(product_id)
+    if product is None:
+        raise HTTPException(404, f"product {product_id!r} is not in the index")
+    return ProductOut.of(product, svc.has_image(product_id))
+
+
+@router.get("/products/{product_id}", response_model=ProductOut, responses=NOT_FOUND)
+def get_product(product_id: str, svc: ServiceDep) -> ProductOut:
+    return _product(svc, product_id)
+
+
+@router.get("/products/{product_id}/image", response_class=FileResponse, responses=NOT_FOUND)
+def product_image(product_id: str, svc: ServiceDep) -> FileResponse:
+    """The index's own copy of the product photo (never a path from the request)."""
+    path = svc.engine.thumbnail(product_id)
+    if path is None:
+        raise HTTPException(404, f"product {product_id!r} has no photo in this index")
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get(
+    "/products/{product_id}/similar", response_model=SearchResponse, responses={**NOT_FOUND, **ERRORS}
+)
+def similar(
+    product_id: str,
+    svc: ServiceDep,
+    k: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    by: Annotated[str, Query(pattern="^(auto|image|text)$")] = "auto",
+    filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,
+) -> SearchResponse:
+    """Similar items: by photo when the product has one, by text otherwise (or as `by` says)."""
+    _product(svc, product_id)
+    results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by)
+    return search_response(results, k, lambda p: svc.has_image(p.id), None)
+
+
+def _check_images(svc: Service, body: ProductsIn) -> None:
+    root = svc.engine.manifest.catalog.get("root")
+    for i, product in enumerate(body.products):
+        if not product.image:
+            continue
+        inside = root is not None and Path(image_location(product.image, root)).resolve().is_relative_to(
+            Path(root).resolve()
+        )
+        if not inside:
+            raise HTTPException(422, f"products[{i}].image must be a path inside the catalog's image folder")
+
+
+@router.post("/products", response_model=WriteResult, dependencies=[Depends(require_key)])
+def add_products(body: ProductsIn, svc: ServiceDep) -> WriteResult:
+    """Add products, or replace those whose id is already indexed."""
+    _check_images(svc, body)
+    ids = [p.id.strip() for p in body.products]
+    if len(set(ids)) != len(ids):
+        raise HTTPException(422, "product ids must be unique within one request")
+    with svc.write_lock:
+        added = svc.engine.add([p.to_product() for p in body.products])
+        return WriteResult(added=added, products=len(svc.engine))
+
+
+@router.delete(
+    "/products/{product_id}",
+    response_model=WriteResult,
+    dependencies=[Depends(require_key)],
+    responses=NOT_FOUND,
+)
+def delete_product(product_id: str, svc: ServiceDep) -> WriteResult:
+    with svc.write_lock:
+        if not svc.engine.delete([product_id]):
+            raise HTTPException(404, f"product {product_id!r} is not in the index")
+        return WriteResult(deleted=1, products=len(svc.engine))
