@@ -42,13 +42,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = engine is None
-        opened = engine if engine is not None else Engine.open(index_dir)  # type: ignore[arg-type]
+        if engine is not None:  # the caller's engine: already in app.state, the caller closes it
+            yield
+            return
+        opened = Engine.open(index_dir)  # type: ignore[arg-type]
         warm_up(opened)
         app.state.service = Service(opened, settings)
         yield
-        if owned:
-            opened.close()
+        opened.close()
 
     app = FastAPI(
         title="modasearch",
@@ -56,6 +57,9 @@ def create_app(
         description="Fashion search: hybrid text search, search by photo, facets, similar items.",
         lifespan=lifespan,
     )
+    if engine is not None:
+        warm_up(engine)
+        app.state.service = Service(engine, settings)
     install_error_handlers(app)
     app.include_router(search_routes.router)
     app.include_router(product_routes.router)
