@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import HTTPException, Request
 
 from modasearch.api.settings import ApiSettings
+from modasearch.catalog.product import Product
 from modasearch.search.engine import Engine
 
 
@@ -18,8 +19,8 @@ class Service:
     settings: ApiSettings
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def has_image(self, product_id: str) -> bool:
-        return self.engine.thumbnail(product_id) is not None
+    def has_image(self, product: Product) -> bool:
+        return bool(product.image) and self.engine.thumbnail(product.id) is not None
 
 
 def service(request: Request) -> Service:

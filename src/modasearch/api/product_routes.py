@@ -30,7 +30,7 @@ def _product(svc: Service, product_id: str) -> ProductOut:
     product = svc.engine.get(product_id)
     if product is None:
         raise HTTPException(404, f"product {product_id!r} is not in the index")
-    return ProductOut.of(product, svc.has_image(product_id))
+    return ProductOut.of(product, svc.has_image(product))
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, responses=NOT_FOUND)
@@ -61,7 +61,7 @@ def similar(
     """Similar items: by photo when the product has one, by text otherwise (or as `by` says)."""
     _product(svc, product_id)
     results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by)
-    return search_response(results, k, lambda p: svc.has_image(p.id), None)
+    return search_response(results, k, svc.has_image, None)
 
 
 def _check_images(svc: Service, body: ProductsIn) -> None:

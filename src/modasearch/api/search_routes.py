@@ -69,7 +69,7 @@ def search(body: SearchRequest, svc: ServiceDep) -> SearchResponse:
     if body.facets is not None:
         fields = body.facets or None
         facets = facets_out(svc.engine.facets(body.query, fields, filters, body.facet_limit))
-    return search_response(results, body.k, lambda p: svc.has_image(p.id), facets)
+    return search_response(results, body.k, svc.has_image, facets)
 
 
 @router.post("/search/image", response_model=SearchResponse, responses=ERRORS)
@@ -90,7 +90,7 @@ def search_image(
     results = svc.engine.search_image(
         data, k, offset, filters_param(filters), text=text or None, text_weight=text_weight
     )
-    return search_response(results, k, lambda p: svc.has_image(p.id), None)
+    return search_response(results, k, svc.has_image, None)
 
 
 @router.get("/facets", response_model=FacetsOut, responses=ERRORS)

@@ -3,6 +3,7 @@ text queries aligned to them)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -20,6 +21,11 @@ from modasearch.models.registry import DenseEncoder, ImageModel, SparseEncoder, 
 ROLES = ("bm25", "splade", "dense", "image")
 TEXT_ROLES = ("bm25", "splade", "dense")
 QueryVector = np.ndarray | SparseVec
+
+
+def query_cache_size() -> int:
+    """Recent query vectors kept (MODASEARCH_QUERY_CACHE, default 4096; 0 turns the cache off)."""
+    return max(0, int(os.environ.get("MODASEARCH_QUERY_CACHE", "4096")))
 
 
 class LruCache:
@@ -59,7 +65,7 @@ class EncoderSet:
     dense: DenseEncoder | None = None
     image: ImageModel | None = None
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    _cache: LruCache = field(default_factory=lambda: LruCache(4096), repr=False)
+    _cache: LruCache = field(default_factory=lambda: LruCache(query_cache_size()), repr=False)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), repr=False)
 
     @classmethod

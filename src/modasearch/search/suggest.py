@@ -54,5 +54,9 @@ class Suggestions:
         hits = self.backend.scroll((Condition("title", text=text),), TITLE_SCAN, ["title"])
         counts = Counter(str(h.payload.get("title", "")) for h in hits)
         titles = sorted(counts, key=lambda t: (-counts[t], len(t), t))
-        out = values + [Suggestion(t, "title") for t in titles if t]
+        out, seen = [], set()
+        for suggestion in values + [Suggestion(t, "title") for t in titles if t]:
+            if suggestion.text.lower() not in seen:  # "Dress" the type and "Dress" the title: once
+                seen.add(suggestion.text.lower())
+                out.append(suggestion)
         return out[:limit]
