@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
@@ -23,6 +24,15 @@ from modasearch.search.engine import Engine
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui" / "static"
 INDEX_ENV = "MODASEARCH_INDEX"
+
+
+def limit_threads() -> None:
+    """Requests run on a few threads, not anyio's 40: the engine holds the GIL, so more threads only
+    queue for it and switch (measured in benchmarks/RESULTS.md, section load); the query encoders
+    release it, so a few threads still overlap encoding with searching."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(
+        os.environ.get("MODASEARCH_API_THREADS", "4")
+    )
 
 
 def warm_up(engine: Engine) -> None:
@@ -42,6 +52,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit_threads()
         if engine is not None:  # the caller's engine: already in app.state, the caller closes it
             yield
             return
@@ -70,7 +81,7 @@ def create_app(
         manifest = svc.engine.manifest
         return Health(
             status="ok",
-            products=len(svc.engine),
+            products=int(manifest.counts.get("products", 0)),  # kept current by every write
             photos=int(manifest.counts.get("photos", 0)),
             modes=svc.engine.modes,
             models={role: f"{spec['name']}@{spec['version']}" for role, spec in manifest.encoders.items()},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.responses import FileResponse
 
 from modasearch.api.deps import Service, require_key, service
@@ -18,7 +18,7 @@ from modasearch.api.schemas import (
     WriteResult,
     search_response,
 )
-from modasearch.api.search_routes import ERRORS, filters_param
+from modasearch.api.search_routes import ERRORS, filters_param, json_response
 from modasearch.catalog.product import image_location
 
 router = APIRouter(tags=["products"])
@@ -57,11 +57,11 @@ def similar(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     by: Annotated[str, Query(pattern="^(auto|image|text)$")] = "auto",
     filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,
-) -> SearchResponse:
+) -> Response:
     """Similar items: by photo when the product has one, by text otherwise (or as `by` says)."""
     _product(svc, product_id)
     results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by)
-    return search_response(results, k, svc.has_image, None)
+    return json_response(search_response(results, k, svc.has_image, None))
 
 
 def _check_images(svc: Service, body: ProductsIn) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
+from pydantic import BaseModel
 
 from modasearch.api.deps import Service, service
 from modasearch.api.schemas import (
@@ -46,12 +47,17 @@ def filters_param(raw: str | None) -> dict[str, Any] | None:
     return parsed
 
 
+def json_response(model: BaseModel) -> Response:
+    """The model serialised once by pydantic-core (FastAPI would validate it again on the way out)."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
+
+
 def facets_out(result: FacetResult) -> FacetsOut:
     return FacetsOut.model_validate(result.to_dict())
 
 
 @router.post("/search", response_model=SearchResponse, responses=ERRORS)
-def search(body: SearchRequest, svc: ServiceDep) -> SearchResponse:
+def search(body: SearchRequest, svc: ServiceDep) -> Response:
     """Text search in any mode; optional facet counts over the whole match set (an empty list asks for
     every facet field)."""
     filters = filters_of(body.filters)
@@ -69,7 +75,7 @@ def search(body: SearchRequest, svc: ServiceDep) -> SearchResponse:
     if body.facets is not None:
         fields = body.facets or None
         facets = facets_out(svc.engine.facets(body.query, fields, filters, body.facet_limit))
-    return search_response(results, body.k, svc.has_image, facets)
+    return json_response(search_response(results, body.k, svc.has_image, facets))
 
 
 @router.post("/search/image", response_model=SearchResponse, responses=ERRORS)
@@ -81,7 +87,7 @@ def search_image(
     filters: Annotated[str | None, Form(description="A JSON object of filters.")] = None,
     k: Annotated[int, Form(ge=1, le=MAX_PAGE)] = 10,
     offset: Annotated[int, Form(ge=0, le=MAX_OFFSET)] = 0,
-) -> SearchResponse:
+) -> Response:
     """Products that look like the uploaded photo (the content is checked, not the declared type)."""
     cap = svc.settings.max_upload_bytes
     data = file.file.read(cap + 1)
@@ -90,7 +96,7 @@ def search_image(
     results = svc.engine.search_image(
         data, k, offset, filters_param(filters), text=text or None, text_weight=text_weight
     )
-    return search_response(results, k, svc.has_image, None)
+    return json_response(search_response(results, k, svc.has_image, None))
 
 
 @router.get("/facets", response_model=FacetsOut, responses=ERRORS)

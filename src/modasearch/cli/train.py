@@ -52,3 +52,41 @@ def align_command(
     for name, value in metrics.items():
         console.print(f"{name}: {value:.4f}")
     console.print(f"[green]aligner written to {out}[/] (model card: {out / 'MODEL_CARD.md'})")
+
+
+@train_app.command("ranker")
+@friendly
+def ranker_command(
+    benchmark: Annotated[str, typer.Argument(help="A benchmark folder, or a built-in name (hm-attr).")],
+    index_dir: Annotated[Path, typer.Option("--index", help="The index the benchmark's queries run on.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write ranker.json and its card to.")],
+    split: Annotated[str, typer.Option(help="The benchmark split to train on.")] = "tune",
+    data: Annotated[Path, typer.Option(help="Shared data folder (to build a built-in benchmark).")] = Path(
+        "../shared/data"
+    ),
+    understand: Annotated[str, typer.Option(help="Query understanding: boost or filter.")] = "boost",
+    candidates: Annotated[int, typer.Option(min=10, max=1000, help="Candidates per query.")] = 100,
+    name: Annotated[str, typer.Option(help="The ranker's name.")] = "fashion-rank",
+) -> None:
+    """Train the linear second-stage ranker on a benchmark's tuning queries (coordinate ascent on nDCG@10)."""
+    from modasearch.eval.experiment import prepare_benchmark
+    from modasearch.search.engine import Engine
+    from modasearch.train.ranker import train_ranker
+    from modasearch.train.ranker_card import write_card
+
+    loaded, _ = prepare_benchmark(benchmark, data, out / "benchmark-cache")
+    part = loaded.split(split)
+    command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
+    with (
+        Engine.open(index_dir) as engine,
+        progress_bar(f"candidates of {len(part.queries)} queries") as update,
+    ):
+        ranker, metrics = train_ranker(
+            engine, part.queries, part.qrels, name, understand, candidates, update, console.print
+        )
+    ranker.meta.update({"benchmark": loaded.name, "split": split, "command": command})
+    ranker.save(out)
+    write_card(ranker, out)
+    for key, value in metrics.items():
+        console.print(f"{key}: {value:.4f}")
+    console.print(f"[green]ranker written to {out}[/] (model card: {out / 'MODEL_CARD.md'})")

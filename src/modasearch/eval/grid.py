@@ -43,6 +43,8 @@ class RunConfig:
     rrf_k: int = 60
     candidates: int = 100
     filters: bool = False
+    understand: str = "off"  # query understanding: off, boost or filter
+    rerank: str = ""  # a ranker name or folder; empty: none
 
     def search_kwargs(self) -> dict[str, Any]:
         return {
@@ -51,12 +53,18 @@ class RunConfig:
             "weights": dict(self.weights) or None,
             "rrf_k": self.rrf_k,
             "candidates": self.candidates,
+            "understand": self.understand,
+            "rerank": self.rerank or None,
         }
 
     def identity(self) -> str:
-        """Everything that changes the results (not the name): the cache key."""
+        """Everything that changes the results (not the name): the cache key. Settings at their
+        default are left out, so adding a setting keeps earlier cached runs valid."""
         params = asdict(self)
         del params["name"]
+        for name, default in (("understand", "off"), ("rerank", "")):
+            if params[name] == default:
+                del params[name]
         return json.dumps(params, sort_keys=True)
 
 

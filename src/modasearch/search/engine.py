@@ -32,8 +32,10 @@ from modasearch.search.facets import FacetSearch
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
 from modasearch.search.paging import QueryError, check_page, clean_query, stable_page
+from modasearch.search.rerank import PRIOR
 from modasearch.search.results import SearchHit, SearchResults
 from modasearch.search.similar import SimilarItems
+from modasearch.search.staged import StagedSearch, Understand
 from modasearch.search.suggest import Suggestions
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
@@ -57,7 +59,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine(SimilarItems, FacetSearch, Suggestions):
+class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:
@@ -153,6 +155,8 @@ class Engine(SimilarItems, FacetSearch, Suggestions):
         rrf_k: int = 60,
         candidates: int = 100,
         explain: bool = False,
+        understand: Understand | str = "off",
+        rerank: str | None = None,
     ) -> SearchResults:
         """One page of results.
 
@@ -160,10 +164,17 @@ class Engine(SimilarItems, FacetSearch, Suggestions):
         retrievers in the engine with weighted RRF (`rrf_k`), `fusion="score"` sums min-max-normalised
         scores; `weights` (per retriever, default 1) apply to both; `candidates` is how many results
         each retriever contributes; `explain` adds every retriever's own score to each hit.
+        `understand` parses the attribute values the query names and uses them as filters ("filter")
+        or as ranking features ("boost"); `rerank` re-scores the fused candidates with a ranker
+        ("fashion-rank", the shipped one; "prior"; or a `train ranker` folder).
         """
         started = time.perf_counter()
         text = self._check(query, mode, k, offset)
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        parse = self.understand(text, understand)
+        if parse is not None and understand == "filter":
+            conditions = self.parsed_conditions(parse, filters, conditions)
+        ranker = self.ranker(rerank) if rerank else PRIOR if understand == "boost" else None
         roles = self.encoders.roles() if mode == "hybrid" else [mode]
         if mode == "hybrid":  # photos join the text retrievers only when given a weight
             roles = [r for r in roles if r != "image" or (weights or {}).get("image", 0) > 0]
@@ -177,7 +188,7 @@ class Engine(SimilarItems, FacetSearch, Suggestions):
             raise QueryError(f"weights must be >= 0, got {weights}")
         roles = [r for r in roles if weights[r] > 0]
         t = time.perf_counter()
-        vectors, encode_ms = self.encoders.encode_queries(text, roles)
+        vectors, encode_ms = self.encoders.encode_queries(parse.corrected if parse else text, roles)
         timings = {f"encode_{role}": ms for role, ms in encode_ms.items()}
         timings["encode"] = (time.perf_counter() - t) * 1000
         queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
@@ -196,9 +207,33 @@ class Engine(SimilarItems, FacetSearch, Suggestions):
                 return self._score_fusion(queries, weights, conditions, pool)[:n]
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
 
-        hits = stable_page(fetch, offset, k)
+        if ranker is not None and queries:
+            retrieval_text = parse.corrected if parse else text
+            hits = self.reranked(retrieval_text, queries, weights, conditions, pool, parse, ranker)
+            hits = hits[offset : offset + k]
+        else:
+            hits = stable_page(fetch, offset, k)
         explained = self._explain(queries, conditions, pool) if explain else None
-        return self._results(text, mode, hits, offset, started, t, timings, queries, explained)
+        results = self._results(text, mode, hits, offset, started, t, timings, queries, explained)
+        results.parse = parse.to_dict() if parse is not None and explain else None
+        return results
+
+    def candidate_features(
+        self, query: str, understand: Understand | str = "boost", candidates: int = 100
+    ) -> tuple[list[str], np.ndarray]:
+        """The hybrid candidate pool of a query as a ranker sees it: (product ids, features)."""
+        text = self._check(query, "hybrid", 10, 0)
+        parse = self.understand(text, understand)
+        conditions = self.parsed_conditions(parse, None, ()) if parse and understand == "filter" else ()
+        retrieval_text = parse.corrected if parse else text
+        roles = [r for r in self.encoders.roles() if r != "image"]
+        vectors, _ = self.encoders.encode_queries(retrieval_text, roles)
+        queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
+        weights = dict.fromkeys(roles, 1.0)
+        _, products, features = self.candidate_pool(
+            retrieval_text, queries, weights, conditions, candidates, parse
+        )
+        return products, features
 
     def _results(
         self,

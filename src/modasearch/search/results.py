@@ -32,6 +32,7 @@ class SearchResults:
     offset: int = 0
     took_ms: float = 0.0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    parse: dict[str, Any] | None = None  # the query understanding, with explain
 
     def __len__(self) -> int:
         return len(self.hits)

@@ -1,0 +1,110 @@
+"""The stages between retrieval and the page: query understanding (parsed attribute mentions used as
+filters or as ranking features) and second-stage re-ranking of the fused candidates. Mixed into
+`Engine`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+from modasearch.index.manifest import Manifest
+from modasearch.index.payload import TEXT_FIELD
+from modasearch.index.types import Condition, Hit, IndexBackend, VectorQuery
+from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.fusion import reciprocal_rank_fusion
+from modasearch.search.paging import QueryError
+from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features, rerank
+from modasearch.search.understand import ParsedQuery, QueryParser
+
+Understand = Literal["off", "boost", "filter"]
+UNDERSTAND = ("off", "boost", "filter")
+
+
+class StagedSearch:
+    backend: IndexBackend
+    manifest: Manifest
+
+    def facet_fields(self) -> list[str]:
+        raise NotImplementedError
+
+    @cached_property
+    def parser(self) -> QueryParser:
+        text_first = [f for f in self.manifest.catalog.get("text_attributes", []) if f in self.facet_fields()]
+        fields = text_first + [f for f in self.facet_fields() if f not in text_first]
+        known: dict[str, bool] = {}
+
+        def known_word(word: str) -> bool:  # does any product text hold it?
+            if word not in known:
+                known[word] = self.backend.count((Condition(TEXT_FIELD, text=word),)) > 0
+            return known[word]
+
+        return QueryParser(self.manifest.vocab, fields, known_word)
+
+    def _rankers(self) -> dict[str, LinearRanker]:
+        if not hasattr(self, "_ranker_cache"):
+            self._ranker_cache: dict[str, LinearRanker] = {}
+        return self._ranker_cache
+
+    def ranker(self, ref: str) -> LinearRanker:
+        if ref == "prior":
+            return PRIOR
+        cache = self._rankers()
+        if ref not in cache:
+            try:
+                cache[ref] = LinearRanker.load(ref)
+            except FileNotFoundError as exc:
+                raise QueryError(str(exc)) from None
+        return cache[ref]
+
+    def understand(self, text: str, mode: str) -> ParsedQuery | None:
+        if mode not in UNDERSTAND:
+            raise QueryError(f"understand must be one of {UNDERSTAND}, got {mode!r}")
+        return None if mode == "off" else self.parser.parse(text)
+
+    def parsed_conditions(
+        self, parse: ParsedQuery, filters: Filters | None, conditions: tuple[Condition, ...]
+    ) -> tuple[Condition, ...]:
+        """The shopper's filters plus the parsed ones for fields the shopper left open; the parsed ones
+        are dropped when together they would leave nothing (a wrong parse must not empty the page)."""
+        parsed = {f: v for f, v in parse.filters().items() if f not in (filters or {})}
+        if not parsed:
+            return conditions
+        extra = to_conditions(parsed, self.manifest.fields, self.manifest.vocab)
+        combined = conditions + extra
+        return combined if self.backend.count(combined) > 0 else conditions
+
+    def candidate_pool(
+        self,
+        text: str,
+        queries: list[VectorQuery],
+        weights: Mapping[str, float],
+        conditions: tuple[Condition, ...],
+        pool: int,
+        parse: ParsedQuery | None,
+    ) -> tuple[list[str], list[str], np.ndarray]:
+        """Every retriever's top `pool`, fused (RRF): (point ids, product ids, features), fused order."""
+        found = self.backend.search_many(queries, conditions, pool)
+        lists = dict(zip((q.using for q in queries), found, strict=True))
+        rankings = {name: [(h.id, h.score) for h in hits] for name, hits in lists.items()}
+        fused = [doc for doc, _ in reciprocal_rank_fusion(rankings, weights)][:pool]
+        payloads: dict[str, Any] = {h.id: h.payload for h in self.backend.retrieve(fused)}
+        fused = [doc for doc in fused if doc in payloads]  # deleted meanwhile: gone
+        products = [str(payloads[doc].get("product_id")) for doc in fused]
+        return fused, products, candidate_features(fused, lists, payloads, parse, text)
+
+    def reranked(
+        self,
+        text: str,
+        queries: list[VectorQuery],
+        weights: Mapping[str, float],
+        conditions: tuple[Condition, ...],
+        pool: int,
+        parse: ParsedQuery | None,
+        ranker: LinearRanker,
+    ) -> list[Hit]:
+        """The candidate pool re-scored by `ranker`, best first."""
+        fused, _, features = self.candidate_pool(text, queries, weights, conditions, pool, parse)
+        return rerank(fused, features, ranker)

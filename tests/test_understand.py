@@ -1,0 +1,81 @@
+"""Query understanding against a small hand-made vocabulary, with hand-checked parses."""
+
+from __future__ import annotations
+
+import pytest
+
+from modasearch.search.understand import QueryParser, allowed_typos, singular
+
+VOCAB = {
+    "product_type": ["Trousers", "Dress", "T-shirt", "Underwear Tights", "Sweater", "Jacket"],
+    "colour_group": ["Black", "Dark Blue", "Light Pink", "Red"],
+    "index_group": ["Ladieswear", "Menswear", "Baby/Children"],
+    "section": ["Men Underwear"],
+    "graphical_appearance": ["Stripe", "Solid"],
+}
+FIELDS = ["product_type", "colour_group", "graphical_appearance", "index_group", "section"]
+
+
+def parse(query: str, known: set[str] = frozenset()):  # type: ignore[no-untyped-def]
+    parser = QueryParser(VOCAB, FIELDS, known_word=lambda w: w in known)
+    result = parser.parse(query)
+    return [(m.field, m.value, m.typos) for m in result.mentions], list(result.rest), result
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("dresses", "dress"),
+        ("trousers", "trouser"),
+        ("accessories", "accessory"),
+        ("dress", "dress"),
+        ("jeans", "jean"),
+        ("bus", "bus"),
+        ("tights", "tight"),
+        ("boxes", "box"),
+    ],
+)
+def test_singular(word: str, expected: str) -> None:
+    assert singular(word) == expected
+
+
+def test_typo_budget_follows_word_length() -> None:
+    assert [allowed_typos("x" * n) for n in (3, 4, 7, 8, 12)] == [0, 1, 1, 2, 2]
+
+
+def test_longest_phrases_plurals_and_rest() -> None:
+    mentions, rest, _ = parse("solid underwear tights for ladieswear")
+    assert mentions == [
+        ("graphical_appearance", "Solid", 0),
+        ("product_type", "Underwear Tights", 0),
+        ("index_group", "Ladieswear", 0),
+    ]
+    assert rest == ["for"]
+    assert parse("Dark blue DRESSES")[0] == [("colour_group", "Dark Blue", 0), ("product_type", "Dress", 0)]
+
+
+def test_synonyms_only_where_the_catalog_names_nothing() -> None:
+    assert parse("navy pants men")[0] == [
+        ("colour_group", "Dark Blue", 0),
+        ("product_type", "Trousers", 0),
+        ("index_group", "Menswear", 0),
+    ]
+    assert parse("men underwear")[0] == [("section", "Men Underwear", 0)]  # the catalog's phrase wins
+
+
+def test_typos_are_corrected_but_real_words_are_not() -> None:
+    mentions, _, result = parse("blakk jackett")  # one edit each
+    assert mentions == [("colour_group", "Black", 1), ("product_type", "Jacket", 1)]
+    assert result.corrected == "black jacket"
+    assert parse("sweatre")[0] == [("product_type", "Sweater", 1)]  # a transposition is one edit
+    assert parse("red")[0] == [("colour_group", "Red", 0)]
+    assert parse("rad dress")[0] == [("product_type", "Dress", 0)]  # 3 letters: no typo allowed
+    assert parse("jacked", known={"jacked"})[0] == []  # the catalog holds "jacked": not a typo
+
+
+def test_filters_and_explain_output() -> None:
+    _, _, result = parse("black or red dress")
+    assert result.filters() == {"colour_group": ["Black", "Red"], "product_type": ["Dress"]}
+    assert result.filters(["product_type"]) == {"product_type": ["Dress"]}
+    shown = result.to_dict()
+    assert shown["rest"] == ["or"] and shown["mentions"][0]["value"] == "Black"
