@@ -31,7 +31,8 @@ QUERIES = Path("benchmarks/out/eval/hm-attr/benchmark/queries.jsonl")
 
 def bodies_file(queries: Path, out: Path) -> int:
     lines = [json.loads(line)["text"] for line in queries.read_text().splitlines() if line.strip()]
-    out.write_text("".join(json.dumps({"query": q, "mode": "hybrid", "k": 10}) + "\n" for q in lines))
+    plain = {"mode": "hybrid", "k": 10, "understand": "off", "rerank": None}
+    out.write_text("".join(json.dumps({"query": q, **plain}) + "\n" for q in lines))
     return len(lines)
 
 

@@ -109,7 +109,8 @@ def test_type_a_query_see_suggestions_then_results(page: Any) -> None:
     page.press("#q", "Enter")
     page.wait_for_selector("#results .card")
     titles = _titles(page)
-    assert len(titles) == 24 and sum("Jeans" in t for t in titles[:5]) >= 4
+    # the query names a product type (Jeans): the API's default understanding keeps to it
+    assert len(titles) == 12 and all("Jeans" in t for t in titles)
     assert "q=blue+denim+jeans+for+men" in page.url  # the search is in the address: back and share work
     assert page.locator("#results .card img").first.evaluate("img => img.naturalWidth") > 0
 

@@ -182,7 +182,7 @@ def test_eval_run_compare_and_score(tmp_path: Path, demo_catalog: Catalog) -> No
     assert "0 of 2 runs came from the cache" in result.output
     table = results.read_text()
     assert (
-        "<!-- eval-demo-attr -->" in table
+        "<!-- eval-grid -->" in table  # one section per grid file
         and "| `dense` |" in table
         and "Command: `modasearch eval run" in table
     )

@@ -35,6 +35,7 @@ def test_features_by_hand() -> None:
     np.testing.assert_allclose(x[:, col["dense"]], [0.0, 1.0, 0.0])  # a is last of two: min-max 0
     np.testing.assert_allclose(x[:, col["mentions"]], [1.0, 0.5, 0.5])
     np.testing.assert_allclose(x[:, col["first_mention"]], [1.0, 0.0, 1.0])  # "black" comes first
+    np.testing.assert_allclose(x[:, col["mention_words"]], [1.0, 0.5, 0.5])
     np.testing.assert_allclose(x[:, col["title_words"]], [1.0, 0.5, 0.5])
     # prior: rrf + 0.5 mentions + 0.5 first_mention = 1.976, 1.2257, 1.2262: c passes b
     assert [h.id for h in rerank(["a", "b", "c"], x, PRIOR)] == ["a", "c", "b"]

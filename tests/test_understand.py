@@ -79,3 +79,17 @@ def test_filters_and_explain_output() -> None:
     assert result.filters(["product_type"]) == {"product_type": ["Dress"]}
     shown = result.to_dict()
     assert shown["rest"] == ["or"] and shown["mentions"][0]["value"] == "Black"
+
+
+def test_engine_understanding_on_the_demo_index(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    results = demo_engine.search("blak dreses for women", k=3, understand="filter", explain=True)
+    assert results.parse["corrected"] == "black dress for women"
+    assert [m["value"] for m in results.parse["mentions"]] == ["Black", "Dresses", "Women"]
+    assert results.ids() == ["10360"]  # the one black women's dress of the demo catalog
+    category = demo_engine.search("blak dreses", k=5, understand="category", rerank="fashion-rank")
+    assert {demo_engine.get(i).attributes["articleType"] for i in category.ids()} == {"Dresses"}
+    assert demo_engine.get(category.ids()[0]).attributes["baseColour"] == "Black"
+    with pytest.raises(ValueError, match="understand must be one of"):
+        demo_engine.search("dress", understand="magic")
+    with pytest.raises(ValueError, match="no ranker"):
+        demo_engine.search("dress", rerank="no-such-ranker")

@@ -38,6 +38,14 @@ class SearchRequest(BaseModel):
     explain: bool = Field(False, description="Add each retriever's own score to every hit.")
     fusion: Literal["rrf", "score"] = "rrf"
     weights: dict[str, float] | None = Field(None, description="Per retriever, e.g. {'image': 1.0}.")
+    understand: Literal["off", "boost", "category", "filter"] = Field(
+        "category",
+        description="Attribute values the query names: as ranking features (boost), the product type as "
+        "a filter and the rest as features (category), all as filters (filter), or ignored (off).",
+    )
+    rerank: str | None = Field(
+        "fashion-rank", max_length=200, description="Second-stage ranker (null: the fused order)."
+    )
 
 
 class ProductOut(BaseModel):
@@ -89,6 +97,7 @@ class SearchResponse(BaseModel):
     facets: FacetsOut | None = None
     took_ms: float
     timings_ms: dict[str, float] = {}
+    parse: dict[str, Any] | None = Field(None, description="The query understanding, with explain.")
 
 
 class Suggestion(BaseModel):
@@ -167,4 +176,5 @@ def search_response(
         facets=facets,
         took_ms=round(results.took_ms, 3),
         timings_ms={name: round(ms, 3) for name, ms in results.timings_ms.items()},
+        parse=results.parse,
     )

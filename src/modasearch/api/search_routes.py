@@ -70,6 +70,8 @@ def search(body: SearchRequest, svc: ServiceDep) -> Response:
         fusion=body.fusion,
         weights=body.weights,
         explain=body.explain,
+        understand=body.understand,
+        rerank=body.rerank,
     )
     facets = None
     if body.facets is not None:

@@ -122,9 +122,10 @@ def run_command(
     if results:
         body = (out / "leaderboard.md").read_text(encoding="utf-8")
         part = f" ({board.split} part)" if board.split else ""
-        write_section(
-            results, f"eval-{board.benchmark}", f"## Component table: {board.benchmark}{part}\n\n{body}"
-        )
+        # one section per grid: hm-attr.toml -> eval-hm-attr, hm-rank.toml -> eval-hm-rank
+        grid_note = "" if config.stem == board.benchmark else f", grid {config.stem}"
+        title = f"{board.benchmark}{grid_note}"
+        write_section(results, f"eval-{config.stem}", f"## Component table: {title}{part}\n\n{body}")
         console.print(f"table written to {results}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -74,7 +75,8 @@ def ranker_command(
     from modasearch.train.ranker import train_ranker
     from modasearch.train.ranker_card import write_card
 
-    loaded, _ = prepare_benchmark(benchmark, data, out / "benchmark-cache")
+    cache = Path(os.environ.get("MODASEARCH_CACHE", Path.home() / ".cache" / "modasearch")) / "benchmarks"
+    loaded, _ = prepare_benchmark(benchmark, data, cache / Path(benchmark).name)
     part = loaded.split(split)
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
     with (

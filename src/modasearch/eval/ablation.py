@@ -57,6 +57,8 @@ def cache_key(engine: Engine, benchmark: Benchmark, config: RunConfig, k: int) -
         "config": config.identity(),
         "k": k,
     }
+    if config.rerank:  # a retrained ranker keeps its name: its weights are part of the key
+        identity["ranker"] = engine.ranker(config.rerank).version
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from modasearch.eval.data import EvalDataError
 from modasearch.eval.metrics import DEFAULT_METRICS
 
-SEARCH_KEYS = ("mode", "fusion", "weights", "rrf_k", "candidates", "filters")
+SEARCH_KEYS = ("mode", "fusion", "weights", "rrf_k", "candidates", "filters", "understand", "rerank")
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def write_leaderboard(board: Leaderboard, directory: str | Path, header: str = "
     paths["md"].write_text((header + "\n\n" if header else "") + to_markdown(board) + "\n", encoding="utf-8")
     records = to_records(board)
     with paths["csv"].open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        columns = list(dict.fromkeys(key for record in records for key in record))  # settings differ
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(
             {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in r.items()} for r in records

@@ -35,7 +35,7 @@ from modasearch.search.paging import QueryError, check_page, clean_query, stable
 from modasearch.search.rerank import PRIOR
 from modasearch.search.results import SearchHit, SearchResults
 from modasearch.search.similar import SimilarItems
-from modasearch.search.staged import StagedSearch, Understand
+from modasearch.search.staged import FILTERING, StagedSearch, Understand
 from modasearch.search.suggest import Suggestions
 
 Mode = Literal["bm25", "splade", "dense", "hybrid"]
@@ -172,9 +172,9 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
         text = self._check(query, mode, k, offset)
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
         parse = self.understand(text, understand)
-        if parse is not None and understand == "filter":
-            conditions = self.parsed_conditions(parse, filters, conditions)
-        ranker = self.ranker(rerank) if rerank else PRIOR if understand == "boost" else None
+        if parse is not None and understand in FILTERING:
+            conditions = self.parsed_conditions(parse, filters, conditions, understand)
+        ranker = self.ranker(rerank) if rerank else PRIOR if understand in ("boost", "category") else None
         roles = self.encoders.roles() if mode == "hybrid" else [mode]
         if mode == "hybrid":  # photos join the text retrievers only when given a weight
             roles = [r for r in roles if r != "image" or (weights or {}).get("image", 0) > 0]
@@ -224,7 +224,9 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
         """The hybrid candidate pool of a query as a ranker sees it: (product ids, features)."""
         text = self._check(query, "hybrid", 10, 0)
         parse = self.understand(text, understand)
-        conditions = self.parsed_conditions(parse, None, ()) if parse and understand == "filter" else ()
+        conditions: tuple[Any, ...] = ()
+        if parse and understand in FILTERING:
+            conditions = self.parsed_conditions(parse, None, (), understand)
         retrieval_text = parse.corrected if parse else text
         roles = [r for r in self.encoders.roles() if r != "image"]
         vectors, _ = self.encoders.encode_queries(retrieval_text, roles)

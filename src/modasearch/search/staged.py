@@ -19,8 +19,11 @@ from modasearch.search.paging import QueryError
 from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features, rerank
 from modasearch.search.understand import ParsedQuery, QueryParser
 
-Understand = Literal["off", "boost", "filter"]
-UNDERSTAND = ("off", "boost", "filter")
+# off; boost: mentions as ranking features; category: the product type named (the primary field,
+# the catalog's first text attribute) as a filter, the rest as features; filter: every mention a filter
+Understand = Literal["off", "boost", "category", "filter"]
+UNDERSTAND = ("off", "boost", "category", "filter")
+FILTERING = ("category", "filter")
 
 
 class StagedSearch:
@@ -65,11 +68,17 @@ class StagedSearch:
         return None if mode == "off" else self.parser.parse(text)
 
     def parsed_conditions(
-        self, parse: ParsedQuery, filters: Filters | None, conditions: tuple[Condition, ...]
+        self,
+        parse: ParsedQuery,
+        filters: Filters | None,
+        conditions: tuple[Condition, ...],
+        mode: str = "filter",
     ) -> tuple[Condition, ...]:
         """The shopper's filters plus the parsed ones for fields the shopper left open; the parsed ones
-        are dropped when together they would leave nothing (a wrong parse must not empty the page)."""
-        parsed = {f: v for f, v in parse.filters().items() if f not in (filters or {})}
+        are dropped when together they would leave nothing (a wrong parse must not empty the page).
+        `mode="category"` uses only the primary field's mentions."""
+        fields = self.parser.fields[:1] if mode == "category" else None
+        parsed = {f: v for f, v in parse.filters(fields).items() if f not in (filters or {})}
         if not parsed:
             return conditions
         extra = to_conditions(parsed, self.manifest.fields, self.manifest.vocab)

@@ -17,8 +17,8 @@ STEPS = (-2.0, -1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0, 2.0)
 
 @dataclass
 class Pool:
-    """One query's candidates: features, and the gain (2^grade - 1) of each; `ideal` is the query's
-    ideal DCG@10 over all its judged products (not only those in the pool)."""
+    """One query's candidates: features, and the gain of each (its grade, as ranx's nDCG counts it);
+    `ideal` is the query's ideal DCG@10 over all its judged products (not only those in the pool)."""
 
     features: np.ndarray
     gains: np.ndarray
@@ -42,8 +42,8 @@ def collect_pools(
     for n, (qid, text) in enumerate(queries.items(), start=1):
         judged = qrels.get(qid, {})
         products, features = engine.candidate_features(text, understand, candidates)
-        gains = np.array([2.0 ** judged.get(p, 0) - 1 for p in products], dtype=np.float32)
-        ideal = _dcg(np.sort(np.array([2.0**g - 1 for g in judged.values()]))[::-1])
+        gains = np.array([judged.get(p, 0) for p in products], dtype=np.float32)
+        ideal = _dcg(np.sort(np.array(list(judged.values()), dtype=np.float32))[::-1])
         if ideal > 0 and len(products):
             pools.append(Pool(features, gains, ideal))
         if progress:
