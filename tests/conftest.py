@@ -30,3 +30,19 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory, demo_catalog: Catalog)
     engine = Engine.build(demo_catalog, tmp_path_factory.mktemp("demo") / "index")
     yield engine
     engine.close()
+
+
+def save_tiny_tokenizer(folder: Path, **special: object) -> None:
+    """The shipped MiniLM tokenizer saved as a transformers fast tokenizer in `folder`, for the tiny
+    random checkpoints the hub-model tests build (needs transformers)."""
+    import transformers
+    from tokenizers import Tokenizer
+
+    from modasearch.models.builtin import asset_dir
+
+    Tokenizer.from_file(str(asset_dir("minilm-l6-v2-int8") / "tokenizer.json")).save(
+        str(folder / "tokenizer.json")
+    )
+    transformers.PreTrainedTokenizerFast(
+        tokenizer_file=str(folder / "tokenizer.json"), unk_token="[UNK]", pad_token="[PAD]", **special
+    ).save_pretrained(folder)

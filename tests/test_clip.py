@@ -13,29 +13,15 @@ from PIL import Image
 from modasearch import Engine, EngineConfig
 from modasearch.catalog import Catalog
 from modasearch.models import ModelError
-from modasearch.models.builtin import asset_dir
 from modasearch.models.clip import ClipVisualModel
 from modasearch.models.export_image import probe_images
 from modasearch.models.registry import load_image_model
+from tests.conftest import save_tiny_tokenizer
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 TEXTS = ["red dress", "a much longer text about blue denim jeans for men"]
-
-
-def _tokenizer(folder: Path, max_length: int) -> None:
-    from tokenizers import Tokenizer
-
-    Tokenizer.from_file(str(asset_dir("minilm-l6-v2-int8") / "tokenizer.json")).save(
-        str(folder / "tokenizer.json")
-    )
-    transformers.PreTrainedTokenizerFast(
-        tokenizer_file=str(folder / "tokenizer.json"),
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        model_max_length=max_length,
-    ).save_pretrained(folder)
 
 
 def tiny_model(tmp_path: Path, family: str) -> Path:
@@ -52,7 +38,7 @@ def tiny_model(tmp_path: Path, family: str) -> Path:
         model = transformers.SiglipModel(config)
     folder = tmp_path / f"tiny-{family}"
     model.eval().save_pretrained(folder)
-    _tokenizer(folder, 16)
+    save_tiny_tokenizer(folder, model_max_length=16)
     return folder
 
 

@@ -11,6 +11,7 @@ import pytest
 from modasearch.models import ModelError, load_encoder
 from modasearch.models.builtin import asset_dir
 from modasearch.models.spec import EncoderSpec
+from tests.conftest import save_tiny_tokenizer
 
 # Dynamic int8 (activations quantised per batch) costs fidelity; measured minima on H&M texts are
 # 0.985 (MiniLM) and 0.994 (SPLADE-tiny). Unquantised exports must match torch to 0.999.
@@ -79,8 +80,6 @@ transformers = pytest.importorskip("transformers")
 
 
 def _tiny_bert(tmp_path: Path, masked_lm: bool) -> Path:
-    from tokenizers import Tokenizer
-
     config = transformers.BertConfig(
         vocab_size=30522,
         hidden_size=32,
@@ -93,16 +92,7 @@ def _tiny_bert(tmp_path: Path, masked_lm: bool) -> Path:
     model = (transformers.BertForMaskedLM if masked_lm else transformers.BertModel)(config).eval()
     folder = tmp_path / ("tiny-mlm" if masked_lm else "tiny-bert")
     model.save_pretrained(folder)
-    Tokenizer.from_file(str(asset_dir("minilm-l6-v2-int8") / "tokenizer.json")).save(
-        str(folder / "tokenizer.json")
-    )
-    transformers.PreTrainedTokenizerFast(
-        tokenizer_file=str(folder / "tokenizer.json"),
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-    ).save_pretrained(folder)
+    save_tiny_tokenizer(folder, cls_token="[CLS]", sep_token="[SEP]")
     return folder
 
 
