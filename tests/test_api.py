@@ -196,3 +196,13 @@ def test_page_and_docs(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/docs").status_code == 200
     assert "/search/image" in client.get("/openapi.json").json()["paths"]
+
+
+def test_sorting_and_diversity(client: TestClient) -> None:
+    body = {"query": "shoes", "k": 8, "sort_by": "year", "descending": True, "relevant": 20}
+    years = [h["product"]["attributes"]["year"] for h in client.post("/search", json=body).json()["hits"]]
+    assert len(years) == 8 and years == sorted(years, reverse=True)
+    diverse = client.post("/search", json={"query": "shoes", "k": 8, "diversify": 0.5})
+    assert diverse.status_code == 200 and len(diverse.json()["hits"]) == 8
+    refused = client.post("/search", json={"query": "shoes", "sort_by": "gender"})
+    assert refused.status_code == 400 and "numeric fields" in refused.json()["error"]

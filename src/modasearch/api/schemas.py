@@ -46,6 +46,13 @@ class SearchRequest(BaseModel):
     rerank: str | None = Field(
         "fashion-rank", max_length=200, description="Second-stage ranker (null: the fused order)."
     )
+    collapse: bool = Field(True, description="One card per product: variants (same group_id) once.")
+    sort_by: str | None = Field(
+        None, max_length=100, description="price or a numeric attribute, among the `relevant` best results."
+    )
+    descending: bool = False
+    relevant: int = Field(50, ge=1, le=1000, description="Relevance cut-off for sorting and diversity.")
+    diversify: float = Field(0.0, ge=0, le=1, description="MMR: the weight of novelty in the top results.")
 
 
 class ProductOut(BaseModel):

@@ -19,6 +19,7 @@ from modasearch.api.schemas import (
     SuggestResponse,
     search_response,
 )
+from modasearch.search.arrange import Arrangement
 from modasearch.search.facets import FACET_LIMIT, FacetResult
 from modasearch.search.paging import MAX_QUERY_CHARS
 from modasearch.search.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS
@@ -72,6 +73,7 @@ def search(body: SearchRequest, svc: ServiceDep) -> Response:
         explain=body.explain,
         understand=body.understand,
         rerank=body.rerank,
+        arrange=Arrangement(body.collapse, body.sort_by, body.descending, body.relevant, body.diversify),
     )
     facets = None
     if body.facets is not None:

@@ -28,6 +28,7 @@ from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
 from modasearch.models.onnx_text import SparseVec
 from modasearch.models.visual import DEFAULT_ALIGNER
+from modasearch.search.arrange import Arrangement, Arranging
 from modasearch.search.facets import FacetSearch
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import weighted_score_fusion
@@ -59,7 +60,7 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
     return str(spec["source"])
 
 
-class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
+class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch, Arranging):
     def __init__(
         self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
     ) -> None:
@@ -157,6 +158,7 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
         explain: bool = False,
         understand: Understand | str = "off",
         rerank: str | None = None,
+        arrange: Arrangement | None = None,
     ) -> SearchResults:
         """One page of results.
 
@@ -166,11 +168,15 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
         each retriever contributes; `explain` adds every retriever's own score to each hit.
         `understand` parses the attribute values the query names and uses them as filters ("filter")
         or as ranking features ("boost"); `rerank` re-scores the fused candidates with a ranker
-        ("fashion-rank", the shipped one; "prior"; or a `train ranker` folder).
+        ("fashion-rank", the shipped one; "prior"; or a `train ranker` folder). `arrange` collapses
+        variants, sorts by a number among the relevant results, or diversifies (see `Arrangement`).
         """
         started = time.perf_counter()
         text = self._check(query, mode, k, offset)
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        arranging = arrange is not None and arrange.active
+        if arrange is not None:
+            self.check_arrangement(arrange)
         parse = self.understand(text, understand)
         if parse is not None and understand in FILTERING:
             conditions = self.parsed_conditions(parse, filters, conditions, understand)
@@ -210,7 +216,10 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch):
         if ranker is not None and queries:
             retrieval_text = parse.corrected if parse else text
             hits = self.reranked(retrieval_text, queries, weights, conditions, pool, parse, ranker)
-            hits = hits[offset : offset + k]
+            hits = (self.arranged(hits, arrange) if arrange and arranging else hits)[offset : offset + k]
+        elif arrange is not None and arranging:
+            deep = sorted(fetch(max(pool, arrange.relevant)), key=lambda h: (-h.score, h.id))
+            hits = self.arranged(deep, arrange)[offset : offset + k]
         else:
             hits = stable_page(fetch, offset, k)
         explained = self._explain(queries, conditions, pool) if explain else None

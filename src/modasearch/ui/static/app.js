@@ -12,7 +12,7 @@ const COLOURS = {
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { query: "", mode: "hybrid", filters: {}, page: 1, photo: null, steer: "" };
+const state = { query: "", mode: "hybrid", sort: "", filters: {}, page: 1, photo: null, steer: "" };
 let photoUrl = null;
 
 async function api(path, options = {}) {
@@ -73,6 +73,7 @@ async function runSearch({ push = true } = {}) {
       [results, facets] = await Promise.all([api("/search/image", { method: "POST", body: form }), api(facetUrl)]);
     } else if (state.query) {
       const body = { query: state.query, mode: state.mode, k: PAGE_SIZE, offset, filters, facets: [], facet_limit: 12 };
+      if (state.sort) { body.sort_by = "price"; body.descending = state.sort === "price-desc"; }
       results = await api("/search", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       facets = results.facets;
     } else {
@@ -371,6 +372,7 @@ function wire() {
   });
   $("q").addEventListener("blur", () => setTimeout(closeSuggestions, 100));
   $("mode").addEventListener("change", () => { if (state.query) submitQuery(); });
+  $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.page = 1; if (state.query) runSearch(); });
   $("photo-button").addEventListener("click", () => $("photo-input").click());
   $("photo-input").addEventListener("change", (event) => { searchPhoto(event.target.files[0]); event.target.value = ""; });
   $("steer-form").addEventListener("submit", (event) => { event.preventDefault(); state.steer = $("steer").value.trim(); state.page = 1; runSearch({ push: false }); });
