@@ -41,6 +41,7 @@ def test_lists_expand_into_named_configurations() -> None:
         "candidates": 100,
         "understand": "off",
         "rerank": None,
+        "arrange": None,
     }
     # the cache key ignores the name but not the settings
     assert RunConfig("a", rrf_k=10).identity() == RunConfig("b", rrf_k=10).identity()

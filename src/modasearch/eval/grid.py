@@ -30,8 +30,20 @@ from typing import Any
 
 from modasearch.eval.data import EvalDataError
 from modasearch.eval.metrics import DEFAULT_METRICS
+from modasearch.search.arrange import Arrangement
 
-SEARCH_KEYS = ("mode", "fusion", "weights", "rrf_k", "candidates", "filters", "understand", "rerank")
+SEARCH_KEYS = (
+    "mode",
+    "fusion",
+    "weights",
+    "rrf_k",
+    "candidates",
+    "filters",
+    "understand",
+    "rerank",
+    "collapse",
+    "diversify",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,8 @@ class RunConfig:
     filters: bool = False
     understand: str = "off"  # query understanding: off, boost or filter
     rerank: str = ""  # a ranker name or folder; empty: none
+    collapse: bool = False  # one result per group_id
+    diversify: float = 0.0  # MMR novelty weight
 
     def search_kwargs(self) -> dict[str, Any]:
         return {
@@ -55,6 +69,9 @@ class RunConfig:
             "candidates": self.candidates,
             "understand": self.understand,
             "rerank": self.rerank or None,
+            "arrange": Arrangement(collapse=self.collapse, diversify=self.diversify)
+            if self.collapse or self.diversify
+            else None,
         }
 
     def identity(self) -> str:
@@ -62,7 +79,7 @@ class RunConfig:
         default are left out, so adding a setting keeps earlier cached runs valid."""
         params = asdict(self)
         del params["name"]
-        for name, default in (("understand", "off"), ("rerank", "")):
+        for name, default in (("understand", "off"), ("rerank", ""), ("collapse", False), ("diversify", 0.0)):
             if params[name] == default:
                 del params[name]
         return json.dumps(params, sort_keys=True)
