@@ -24,6 +24,8 @@ from modasearch.search.understand import ParsedQuery, QueryParser
 Understand = Literal["off", "boost", "category", "filter"]
 UNDERSTAND = ("off", "boost", "category", "filter")
 FILTERING = ("category", "filter")
+# A word in fewer product texts than this may itself be a misspelling: it still gets typo correction.
+KNOWN_WORD_MIN = 5
 
 
 class StagedSearch:
@@ -39,9 +41,9 @@ class StagedSearch:
         fields = text_first + [f for f in self.facet_fields() if f not in text_first]
         known: dict[str, bool] = {}
 
-        def known_word(word: str) -> bool:  # does any product text hold it?
+        def known_word(word: str) -> bool:  # do enough product texts hold it?
             if word not in known:
-                known[word] = self.backend.count((Condition(TEXT_FIELD, text=word),)) > 0
+                known[word] = self.backend.count((Condition(TEXT_FIELD, text=word),)) >= KNOWN_WORD_MIN
             return known[word]
 
         return QueryParser(self.manifest.vocab, fields, known_word)
