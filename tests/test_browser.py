@@ -112,7 +112,8 @@ def test_type_a_query_see_suggestions_then_results(page: Any) -> None:
     # the query names a product type (Jeans): the API's default understanding keeps to it
     assert len(titles) == 12 and all("Jeans" in t for t in titles)
     assert "q=blue+denim+jeans+for+men" in page.url  # the search is in the address: back and share work
-    assert page.locator("#results .card img").first.evaluate("img => img.naturalWidth") > 0
+    loaded = "() => (document.querySelector('#results .card img') || {}).naturalWidth > 0"
+    page.wait_for_function(loaded)  # photos load lazily: wait for the first, then it must have pixels
 
 
 def test_a_facet_changes_counts_and_results(page: Any) -> None:
