@@ -149,7 +149,8 @@ def test_upload_a_photo_and_see_similar_items(page: Any) -> None:
     with page.expect_response("**/search/image") as steered:
         page.click("#steer-form button[type=submit]")
     assert steered.value.ok
-    page.wait_for_function("() => document.querySelectorAll('#results .card').length === 24")
+    shown = "[...document.querySelectorAll('#results .card .meta')].map(e => e.textContent).join('|')"
+    page.wait_for_function(f"(before) => {shown} !== before", arg="|".join(unsteered))  # re-rendered
     colours = page.locator("#results .card .meta").all_inner_texts()
     assert sum("Black" in c for c in colours[:10]) > sum("Black" in c for c in unsteered[:10])
 
