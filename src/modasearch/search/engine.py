@@ -193,11 +193,8 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch, Arranging):
         if any(w < 0 for w in weights.values()):
             raise QueryError(f"weights must be >= 0, got {weights}")
         roles = [r for r in roles if weights[r] > 0]
-        t = time.perf_counter()
-        vectors, encode_ms = self.encoders.encode_queries(parse.corrected if parse else text, roles)
-        timings = {f"encode_{role}": ms for role, ms in encode_ms.items()}
-        timings["encode"] = (time.perf_counter() - t) * 1000
-        queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
+        retrieval_text = parse.corrected if parse else text
+        queries, timings = self._query_vectors(retrieval_text, roles)
         t = time.perf_counter()
         pool = max(candidates, offset + k)
 
@@ -214,9 +211,10 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch, Arranging):
             raise QueryError(f"unknown fusion {fusion!r}; use 'rrf' or 'score'")
 
         if ranker is not None and queries:
-            retrieval_text = parse.corrected if parse else text
             hits = self.reranked(retrieval_text, queries, weights, conditions, pool, parse, ranker)
-            hits = (self.arranged(hits, arrange) if arrange and arranging else hits)[offset : offset + k]
+            hits = (self.arranged(hits, arrange) if arrange is not None and arranging else hits)[
+                offset : offset + k
+            ]
         elif arrange is not None and arranging:
             deep = sorted(fetch(max(pool, arrange.relevant)), key=lambda h: (-h.score, h.id))
             hits = self.arranged(deep, arrange)[offset : offset + k]
@@ -238,13 +236,22 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch, Arranging):
             conditions = self.parsed_conditions(parse, None, (), understand)
         retrieval_text = parse.corrected if parse else text
         roles = [r for r in self.encoders.roles() if r != "image"]
-        vectors, _ = self.encoders.encode_queries(retrieval_text, roles)
-        queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
+        queries, _ = self._query_vectors(retrieval_text, roles)
         weights = dict.fromkeys(roles, 1.0)
         _, products, features = self.candidate_pool(
             retrieval_text, queries, weights, conditions, candidates, parse
         )
         return products, features
+
+    def _query_vectors(self, text: str, roles: Sequence[str]) -> tuple[list[VectorQuery], dict[str, float]]:
+        """The query's vector for each retriever (an empty sparse vector leaves its retriever out),
+        with the encoding milliseconds."""
+        t = time.perf_counter()
+        vectors, encode_ms = self.encoders.encode_queries(text, roles)
+        timings = {f"encode_{role}": ms for role, ms in encode_ms.items()}
+        timings["encode"] = (time.perf_counter() - t) * 1000
+        queries = [vq for role in roles if (vq := self._vector_query(role, vectors[role])) is not None]
+        return queries, timings
 
     def _results(
         self,
