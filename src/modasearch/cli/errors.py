@@ -16,6 +16,7 @@ from modasearch.index.build import EmptyCatalogError
 from modasearch.index.manifest import IndexStateError
 from modasearch.models.errors import ModelError
 from modasearch.models.images import ImageError
+from modasearch.recommend.events import EventError
 from modasearch.search.engine import QueryError
 from modasearch.search.filters import FilterError
 
@@ -29,6 +30,7 @@ USER_ERRORS = (
     FilterError,
     EvalDataError,
     ImageError,
+    EventError,
 )
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 
 from modasearch.catalog import FieldMapping, load_catalog
+from modasearch.cli import eval_recommend
 from modasearch.cli.display import console, print_report, progress_bar, results_table
 from modasearch.cli.errors import friendly
 from modasearch.cli.evaluate import eval_app
 from modasearch.cli.models import models_app
 from modasearch.cli.products import products_app
+from modasearch.cli.recommend import recommend_app
 from modasearch.cli.train import train_app
 from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.engine import MODES, Engine, EngineConfig
@@ -23,9 +25,11 @@ app = typer.Typer(
     help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True
 )
 app.add_typer(models_app, name="models")
+eval_recommend.register(eval_app)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.add_typer(products_app, name="products")
+app.add_typer(recommend_app, name="recommend")
 
 
 def _mapping(mapping_file: Path | None, fields: list[str]) -> FieldMapping | None:

@@ -1,0 +1,179 @@
+"""Complete the look: products of other types that go with a product (a top -> trousers, shoes,
+a bag). Two sources, blended:
+- items bought in the same baskets as this product (same customer, same day);
+- complementary product types (learned from baskets, or the shipped H&M table for catalogs without
+  any), each filled with the products of that type nearest to this one in the text space, so a new
+  product, or a type no basket holds, still gets suggestions."""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from modasearch.index.payload import payload_key
+from modasearch.index.types import Condition, Hit, VectorQuery, point_id
+from modasearch.recommend.model import InteractionModel
+from modasearch.recommend.types import Complements, TypeMatcher
+from modasearch.search.engine import Engine
+from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.paging import MAX_K, QueryError
+from modasearch.search.results import SearchResults
+
+TYPES_USED = 4  # complementary types filled per product
+BASKET_WEIGHT = 1.0
+TYPE_WEIGHT = 0.5
+SHIPPED_TYPES = "look-types.json"
+
+
+def shipped_complements() -> Complements:
+    """Complementary types learned from a week of real H&M baskets (see the asset's model card)."""
+    text = (Path(__file__).resolve().parents[1] / "models" / "assets" / SHIPPED_TYPES).read_text()
+    return {k: [(t, float(w)) for t, w in v] for k, v in json.loads(text)["complements"].items()}
+
+
+def type_field(engine: Engine) -> str | None:
+    """The catalog's product-type field: its first text attribute that is a keyword field."""
+    facetable = engine.facet_fields()
+    return next((f for f in engine.manifest.catalog.get("text_attributes", []) if f in facetable), None)
+
+
+class CompleteTheLook:
+    def __init__(
+        self,
+        engine: Engine,
+        model: InteractionModel | None = None,
+        using: str = "dense",
+        basket_weight: float = BASKET_WEIGHT,
+        type_weight: float = TYPE_WEIGHT,
+    ) -> None:
+        self.engine = engine
+        self.model = model
+        self.using = using
+        self.basket_weight = basket_weight
+        self.type_weight = type_weight
+        self.field = type_field(engine)
+
+    @cached_property
+    def complements(self) -> Complements:
+        learned = self.model.complements if self.model is not None else {}
+        return learned or shipped_complements()
+
+    def _embed(self, text: str) -> np.ndarray:
+        vectors, _ = self.engine.encoders.encode_queries(text, [self.using])
+        return np.asarray(vectors[self.using], dtype=np.float64)
+
+    @cached_property
+    def _to_known(self) -> TypeMatcher:
+        return TypeMatcher(sorted(self.complements), self._embed)
+
+    @cached_property
+    def _to_catalog(self) -> TypeMatcher:
+        types = self.engine.manifest.vocab.get(self.field, []) if self.field else []
+        return TypeMatcher(list(types), self._embed)
+
+    def types_for(self, product_type: str) -> list[tuple[str, float]]:
+        """This catalog's types that complete `product_type`, strongest first."""
+        known = self._to_known.nearest(product_type)
+        found: dict[str, float] = {}
+        for other, weight in self.complements.get(known, []) if known else []:
+            mapped = self._to_catalog.nearest(other)
+            if mapped is not None and mapped != product_type and mapped not in found:
+                found[mapped] = weight
+        return list(found.items())
+
+    def rank(self, product_id: str, conditions: tuple[Condition, ...] = ()) -> list[tuple[str, float]]:
+        """(point id, score) of products completing this one, best first."""
+        pid = point_id(product_id)
+        vector = (
+            self.engine.backend.vectors([pid], self.using).get(pid)
+            if self.using in self.engine.modes
+            else None
+        )
+        product_type = self._type_of(product_id)
+        scores: dict[str, float] = {}
+        if self.model is not None and self.basket_weight > 0:
+            ids, weights = self.model.baskets.of(product_id)
+            top = weights.max() if len(weights) else 1.0
+            for other, w in zip(ids, weights, strict=True):
+                scores[point_id(str(other))] = self.basket_weight * float(w) / top
+        if (
+            vector is not None
+            and product_type is not None
+            and self.field is not None
+            and self.type_weight > 0
+        ):
+            self._add_type_matches(scores, vector, product_type, conditions)
+        scores.pop(pid, None)
+        return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+    def _add_type_matches(
+        self,
+        scores: dict[str, float],
+        vector: list[float],
+        product_type: str,
+        conditions: tuple[Condition, ...],
+    ) -> None:
+        types = self.types_for(product_type)[:TYPES_USED]
+        if not types:
+            return
+        top = types[0][1]
+        key = payload_key(self.field)  # type: ignore[arg-type]
+        for other, weight in types:
+            found = self.engine.backend.search(
+                VectorQuery(self.using, dense=vector), (*conditions, Condition(key, equals=other)), 10
+            )
+            for hit in found:
+                scores[hit.id] = scores.get(hit.id, 0.0) + self.type_weight * (weight / top) * max(
+                    hit.score, 0.0
+                )
+
+    def _type_of(self, product_id: str) -> str | None:
+        product = self.engine.get(product_id)
+        if product is None:
+            raise QueryError(f"product {product_id!r} is not in the index")
+        value = product.attributes.get(self.field) if self.field else None
+        return str(value) if value is not None else None
+
+    def complete(self, product_id: str, k: int = 10, filters: Filters | None = None) -> SearchResults:
+        """The look for one product: other types only, not its own colour variants, at most
+        ceil(k / 3) products of any one type, so the row spans the outfit."""
+        started = time.perf_counter()
+        if not 1 <= k <= MAX_K:
+            raise QueryError(f"k must be between 1 and {MAX_K}")
+        conditions = to_conditions(filters, self.engine.manifest.fields, self.engine.manifest.vocab)
+        product = self.engine.get(product_id)
+        ranked = self.rank(product_id, conditions)
+        passing = (
+            self.engine.backend.scroll(
+                (*conditions, Condition("", ids=tuple(p for p, _ in ranked))),
+                len(ranked),
+                ["group_id", "attributes"],
+            )
+            if ranked
+            else []
+        )
+        payloads = {h.id: h.payload for h in passing}
+        own_type = product.attributes.get(self.field) if product and self.field else None
+        per_type: dict[str, int] = {}
+        cap = max(1, -(-k // 3))
+        hits: list[Hit] = []
+        for pid, score in ranked:
+            payload = payloads.get(pid)
+            if payload is None or (
+                product and product.group_id and payload.get("group_id") == product.group_id
+            ):
+                continue
+            kind = str((payload.get("attributes") or {}).get(self.field, ""))
+            if (own_type is not None and kind == str(own_type)) or per_type.get(kind, 0) >= cap:
+                continue
+            per_type[kind] = per_type.get(kind, 0) + 1
+            hits.append(Hit(pid, score, {}))
+            if len(hits) == k:
+                break
+        return self.engine._results(
+            f"complete the look of {product_id}", "look", hits, 0, started, time.perf_counter(), {}
+        )
