@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from modasearch import __version__
-from modasearch.api import product_routes, search_routes
+from modasearch.api import product_routes, recommend_routes, search_routes
 from modasearch.api.deps import Service
 from modasearch.api.errors import install_error_handlers
 from modasearch.api.middleware import BodyLimit, Timing
@@ -74,6 +74,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(search_routes.router)
     app.include_router(product_routes.router)
+    app.include_router(recommend_routes.router)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> Health:

@@ -10,6 +10,7 @@ from fastapi import HTTPException, Request
 
 from modasearch.api.settings import ApiSettings
 from modasearch.catalog.product import Product
+from modasearch.recommend import CompleteTheLook, InteractionModel, Recommender
 from modasearch.search.engine import Engine
 
 
@@ -18,6 +19,16 @@ class Service:
     engine: Engine
     settings: ApiSettings
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    recommender: Recommender = field(init=False)
+    look: CompleteTheLook = field(init=False)
+
+    def __post_init__(self) -> None:
+        model = InteractionModel.load(self.engine.directory)  # None until `modasearch recommend fit`
+        self.recommender = Recommender(self.engine, model)
+        self.look = CompleteTheLook(self.engine, model)
+        if model is not None:  # build the lookups now, not in the first shopper's request
+            model.history("")
+            _ = model.popular_points
 
     def has_image(self, product: Product) -> bool:
         return bool(product.image) and self.engine.thumbnail(product.id) is not None

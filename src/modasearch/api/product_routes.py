@@ -26,7 +26,7 @@ ServiceDep = Annotated[Service, Depends(service)]
 NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "no such product"}}
 
 
-def _product(svc: Service, product_id: str) -> ProductOut:
+def product_or_404(svc: Service, product_id: str) -> ProductOut:
     product = svc.engine.get(product_id)
     if product is None:
         raise HTTPException(404, f"product {product_id!r} is not in the index")
@@ -35,7 +35,7 @@ def _product(svc: Service, product_id: str) -> ProductOut:
 
 @router.get("/products/{product_id}", response_model=ProductOut, responses=NOT_FOUND)
 def get_product(product_id: str, svc: ServiceDep) -> ProductOut:
-    return _product(svc, product_id)
+    return product_or_404(svc, product_id)
 
 
 @router.get("/products/{product_id}/image", response_class=FileResponse, responses=NOT_FOUND)
@@ -59,7 +59,7 @@ def similar(
     filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,
 ) -> Response:
     """Similar items: by photo when the product has one, by text otherwise (or as `by` says)."""
-    _product(svc, product_id)
+    product_or_404(svc, product_id)
     results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by)
     return json_response(search_response(results, k, svc.has_image, None))
 

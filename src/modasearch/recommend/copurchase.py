@@ -42,6 +42,7 @@ def co_purchases(events: pd.DataFrame, group_by: list[str], max_neighbours: int 
     """Pairs of distinct products sharing a group (a customer, or a customer and day), weighted
     n_ab / sqrt(n_a * n_b) where n counts groups; each product keeps its `max_neighbours` best."""
     items = events[[*group_by, "product"]].drop_duplicates()
+    per_product = items["product"].value_counts()  # every group counts, one-product ones too
     sizes = items.groupby(group_by)["product"].transform("size")
     items = items[(sizes > 1) & (sizes <= MAX_GROUP)]
     if items.empty:
@@ -51,7 +52,6 @@ def co_purchases(events: pd.DataFrame, group_by: list[str], max_neighbours: int 
     pairs = items.merge(items, on="group", suffixes=("_a", "_b"))
     pairs = pairs[pairs["product_a"] != pairs["product_b"]]
     counts = pairs.groupby(["product_a", "product_b"], sort=False).size().rename("n").reset_index()
-    per_product = items["product"].value_counts()
     norm = np.sqrt(
         per_product.reindex(counts["product_a"]).to_numpy()
         * per_product.reindex(counts["product_b"]).to_numpy()

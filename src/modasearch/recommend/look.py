@@ -11,6 +11,7 @@ import json
 import time
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -139,41 +140,50 @@ class CompleteTheLook:
         return str(value) if value is not None else None
 
     def complete(self, product_id: str, k: int = 10, filters: Filters | None = None) -> SearchResults:
-        """The look for one product: other types only, not its own colour variants, at most
-        ceil(k / 3) products of any one type, so the row spans the outfit."""
+        """The look for one product: other types only, not its own colour variants, and at most
+        ceil(k / 3) products of any one type while other types can fill the row."""
         started = time.perf_counter()
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}")
         conditions = to_conditions(filters, self.engine.manifest.fields, self.engine.manifest.vocab)
         product = self.engine.get(product_id)
         ranked = self.rank(product_id, conditions)
-        passing = (
-            self.engine.backend.scroll(
-                (*conditions, Condition("", ids=tuple(p for p, _ in ranked))),
-                len(ranked),
-                ["group_id", "attributes"],
-            )
-            if ranked
-            else []
-        )
-        payloads = {h.id: h.payload for h in passing}
-        own_type = product.attributes.get(self.field) if product and self.field else None
-        per_type: dict[str, int] = {}
-        cap = max(1, -(-k // 3))
-        hits: list[Hit] = []
-        for pid, score in ranked:
+        payloads = self._payloads([pid for pid, _ in ranked], conditions)
+        own_type = str(product.attributes.get(self.field)) if product and self.field else None
+        own_group = product.group_id if product else None
+        kinds: dict[str, str] = {}
+        for pid, _ in ranked:
             payload = payloads.get(pid)
-            if payload is None or (
-                product and product.group_id and payload.get("group_id") == product.group_id
-            ):
+            if payload is None or (own_group and payload.get("group_id") == own_group):
                 continue
             kind = str((payload.get("attributes") or {}).get(self.field, ""))
-            if (own_type is not None and kind == str(own_type)) or per_type.get(kind, 0) >= cap:
-                continue
-            per_type[kind] = per_type.get(kind, 0) + 1
-            hits.append(Hit(pid, score, {}))
-            if len(hits) == k:
-                break
-        return self.engine._results(
-            f"complete the look of {product_id}", "look", hits, 0, started, time.perf_counter(), {}
-        )
+            if kind != own_type:
+                kinds[pid] = kind
+        hits = [
+            Hit(pid, score, {}) for pid, score in ranked if pid in _spread([p for p, _ in ranked], kinds, k)
+        ]
+        label = f"complete the look of {product_id}"
+        return self.engine._results(label, "look", hits, 0, started, time.perf_counter(), {})
+
+    def _payloads(self, ids: list[str], conditions: tuple[Condition, ...]) -> dict[str, dict[str, Any]]:
+        """Group and attributes of the candidates that pass the filters."""
+        if not ids:
+            return {}
+        wanted = (*conditions, Condition("", ids=tuple(ids)))
+        return {
+            h.id: h.payload for h in self.engine.backend.scroll(wanted, len(ids), ["group_id", "attributes"])
+        }
+
+
+def _spread(ranked: list[str], kinds: dict[str, str], k: int) -> set[str]:
+    """The k best of `ranked` with at most ceil(k / 3) of a kind, topped up past that cap when too
+    few kinds are on offer."""
+    cap = max(1, -(-k // 3))
+    chosen: list[str] = []
+    per_kind: dict[str, int] = {}
+    for pid in ranked:
+        if pid in kinds and per_kind.get(kinds[pid], 0) < cap and len(chosen) < k:
+            chosen.append(pid)
+            per_kind[kinds[pid]] = per_kind.get(kinds[pid], 0) + 1
+    rest = [pid for pid in ranked if pid in kinds and pid not in chosen]
+    return set(chosen + rest[: k - len(chosen)])
