@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from modasearch import Engine, load_catalog
@@ -46,3 +48,23 @@ def save_tiny_tokenizer(folder: Path, **special: object) -> None:
     transformers.PreTrainedTokenizerFast(
         tokenizer_file=str(folder / "tokenizer.json"), unk_token="[UNK]", pad_token="[PAD]", **special
     ).save_pretrained(folder)
+
+
+def outfit_events(engine: Engine) -> pd.DataFrame:
+    """60 shoppers buying an outfit on one of five days: men a shirt, trousers and casual shoes;
+    women a dress, a handbag and heels (seeded choices among the demo products)."""
+    from modasearch.recommend.events import frame
+
+    rng = np.random.default_rng(0)
+    by_type: dict[str, list[str]] = {}
+    for hit in engine.backend.scroll((), 1000, ["product_id", "attributes"]):
+        by_type.setdefault(hit.payload["attributes"]["articleType"], []).append(hit.payload["product_id"])
+    outfits = [("Shirts", "Trousers", "Casual Shoes"), ("Dresses", "Handbags", "Heels")]
+    rows = []
+    for i in range(60):
+        day = pd.Timestamp(f"2024-05-{1 + i % 5:02d}")
+        for kind in outfits[i % 2]:
+            rows.append(
+                [f"c{i}", str(rng.choice(sorted(by_type[kind]))), day, "purchase", 1.0, len(rows) + 2]
+            )
+    return frame(rows)

@@ -170,6 +170,29 @@ def test_open_a_product_with_similar_items(page: Any) -> None:
     assert not page.is_visible("#product")
 
 
+def test_like_a_product_then_see_picks_and_the_look(page: Any) -> None:
+    """A shirt's look shows other types; liking it fills "Picked for you", kept across reloads."""
+    page.fill("#q", "blue shirt")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results .card")
+    assert not page.is_visible("#picks-row")
+    page.click("#results .card-open >> nth=0")
+    page.wait_for_selector("#look .card")
+    liked = page.get_attribute("#product", "data-id")
+    look_types = page.locator("#look .meta").all_inner_texts()
+    assert len(look_types) == 6 and not any(t.startswith("Shirts") for t in look_types)
+    page.click("#like")
+    assert page.get_attribute("#like", "aria-pressed") == "true"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#picks .card")
+    picks = page.eval_on_selector_all("#picks .card", "cards => cards.map(c => c.dataset.id)")
+    assert len(picks) == 6 and liked not in picks
+    page.screenshot(path=str(SHOTS / "picked-for-you.png"), full_page=True)
+    page.reload()
+    page.wait_for_selector("#picks .card")  # the taste lives in this browser's storage
+    page.evaluate("localStorage.clear()")
+
+
 def test_keyboard_only(page: Any) -> None:
     page.keyboard.press("Tab")  # the skip link, then the search box
     page.keyboard.press("Tab")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from modasearch.api.deps import Service, service
 from modasearch.api.product_routes import NOT_FOUND, ServiceDep, product_or_404
@@ -27,6 +27,13 @@ class EventIn(BaseModel):
     product_id: ProductId
     kind: Literal["purchase", "cart", "like", "view"] = "purchase"
     at: datetime | None = Field(None, description="When it happened (default: now).")
+
+    @field_validator("at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise ValueError("a time between the years 1900 and 2200")
+        return value
 
     def to_event(self) -> Event:
         at = None if self.at is None else pd.Timestamp(self.at)

@@ -257,10 +257,60 @@ async function openProduct(id) {
     }
     $("product-attributes").replaceChildren(...rows);
     $("similar").replaceChildren();
+    $("look").replaceChildren();
+    showTaste(id);
     if (!dialog.open) dialog.showModal();
     dialog.dataset.id = id;
-    const similar = await api(`/products/${encodeURIComponent(id)}/similar?k=8`);
+    const path = `/products/${encodeURIComponent(id)}`;
+    const [similar, look] = await Promise.all([api(`${path}/similar?k=8`), api(`${path}/complete-the-look?k=6`)]);
     renderResults($("similar"), similar.hits);
+    renderResults($("look"), look.hits);
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+// ---- session taste: likes and dislikes kept in this browser only ---------------------------
+const TASTE_KEY = "modasearch-taste";
+const TASTE_MAX = 50;
+
+function taste() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(TASTE_KEY) || "{}");
+    return { likes: saved.likes || [], dislikes: saved.dislikes || [] };
+  } catch { return { likes: [], dislikes: [] }; }
+}
+
+function showTaste(id) {
+  const { likes, dislikes } = taste();
+  $("like").setAttribute("aria-pressed", String(likes.includes(id)));
+  $("dislike").setAttribute("aria-pressed", String(dislikes.includes(id)));
+}
+
+function toggleTaste(kind) {
+  const id = $("product").dataset.id;
+  const current = taste();
+  const other = kind === "likes" ? "dislikes" : "likes";
+  const had = current[kind].includes(id);
+  current[kind] = current[kind].filter((x) => x !== id);
+  current[other] = current[other].filter((x) => x !== id);
+  if (!had) current[kind] = [id, ...current[kind]].slice(0, TASTE_MAX);
+  localStorage.setItem(TASTE_KEY, JSON.stringify(current));
+  showTaste(id);
+  renderPicks();
+}
+
+async function renderPicks() {
+  const { likes, dislikes } = taste();
+  $("picks-row").hidden = likes.length === 0;
+  if (!likes.length) { $("picks").replaceChildren(); return; }
+  try {
+    const picks = await api("/recommendations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ likes, dislikes, k: 6 }),
+    });
+    renderResults($("picks"), picks.hits);
   } catch (error) {
     setStatus(error.message, true);
   }
@@ -299,6 +349,8 @@ let suggestTimer = null;
 let suggestRequest = 0;
 
 function closeSuggestions() {
+  clearTimeout(suggestTimer);  // a pending or in-flight suggestion must not reopen the list
+  suggestRequest++;
   $("suggestions").hidden = true;
   $("q").setAttribute("aria-expanded", "false");
   $("q").removeAttribute("aria-activedescendant");
@@ -378,6 +430,8 @@ function wire() {
   $("steer-form").addEventListener("submit", (event) => { event.preventDefault(); state.steer = $("steer").value.trim(); state.page = 1; runSearch({ push: false }); });
   $("photo-clear").addEventListener("click", clearPhoto);
   $("product-close").addEventListener("click", () => $("product").close());
+  $("like").addEventListener("click", () => toggleTaste("likes"));
+  $("dislike").addEventListener("click", () => toggleTaste("dislikes"));
   $("product").addEventListener("click", (event) => { if (event.target === $("product")) $("product").close(); });
   let dragDepth = 0;
   window.addEventListener("dragenter", (event) => { if (event.dataTransfer?.types.includes("Files")) { dragDepth++; $("drop-overlay").hidden = false; } });
@@ -395,3 +449,4 @@ function wire() {
 wire();
 readUrl();
 runSearch({ push: false });
+renderPicks();
