@@ -192,3 +192,42 @@ def test_real_hm_week() -> None:
     assert (len(train), len(test)) == (175_315, 64_996)
     top = popularity(train, train["at"].max())
     assert list(top.index[:3]) == ["0924243001", "0909370001", "0923758001"] and top.iloc[0] == 722.0
+
+
+@pytest.fixture(scope="module")
+def variant_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from modasearch.catalog import Catalog, Product
+    from modasearch.search.engine import EngineConfig
+
+    colours = ("Black", "Red", "Blue")
+    kinds = [("g1", "Linen dress"), ("g2", "Silk dress"), ("g3", "Cotton dress"), ("g4", "Wool coat")]
+    products = [
+        Product(f"{g}{c}", f"{kind} in {c.lower()}", attributes={"colour": c}, group_id=g)
+        for g, kind in kinds
+        for c in colours
+    ]
+    config = EngineConfig(sparse_model=None, image_model=None)
+    engine = Engine.build(
+        Catalog(products, ("colour",), "variants"), tmp_path_factory.mktemp("v") / "ix", config
+    )
+    yield engine
+    engine.close()
+
+
+def test_similar_items_leave_out_colour_variants(variant_engine: Engine) -> None:
+    similar = variant_engine.similar("g1Black", k=9)
+    assert len(similar) == 9 and not {h.product.group_id for h in similar} & {"g1"}
+    with_variants = variant_engine.similar("g1Black", k=11, variants=True)
+    assert {"g1Red", "g1Blue"} <= set(with_variants.ids()) and "g1Black" not in with_variants.ids()
+    first, second = variant_engine.similar("g1Black", k=4), variant_engine.similar("g1Black", k=4, offset=4)
+    assert first.ids() + second.ids() == similar.ids()[:8]  # pages neither overlap nor skip
+
+
+def test_similar_items_fused_by_photo_and_text(demo_engine: Engine) -> None:
+    fused = demo_engine.similar("10189", k=8, by="fused")
+    assert fused.mode == "fused" and len(fused) == 8 and "10189" not in fused.ids()
+    by_photo, by_text = (
+        set(demo_engine.similar("10189", k=20).ids()),
+        set(demo_engine.similar("10189", k=20, by="text").ids()),
+    )
+    assert len(set(fused.ids()) & by_photo & by_text) >= 3 and fused.ids()[0] in by_photo & by_text

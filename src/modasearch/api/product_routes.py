@@ -55,12 +55,14 @@ def similar(
     svc: ServiceDep,
     k: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    by: Annotated[str, Query(pattern="^(auto|image|text)$")] = "auto",
+    by: Annotated[str, Query(pattern="^(auto|image|text|fused)$")] = "auto",
+    variants: Annotated[bool, Query(description="Include the product's own colour variants.")] = False,
     filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,
 ) -> Response:
-    """Similar items: by photo when the product has one, by text otherwise (or as `by` says)."""
+    """Similar items: by photo when the product has one, by text otherwise, or as `by` says (fused:
+    both); the product's colour variants are left out unless `variants=true`."""
     product_or_404(svc, product_id)
-    results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by)
+    results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by, variants=variants)
     return json_response(search_response(results, k, svc.has_image, None))
 
 

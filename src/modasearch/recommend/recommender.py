@@ -27,7 +27,7 @@ from modasearch.search.results import SearchResults
 
 SIGNALS = ("repeat", "copurchase", "profile", "popular")
 # Tuned on a validation split inside the training days (benchmarks/RESULTS.md, section recommend).
-DEFAULT_WEIGHTS: dict[str, float] = {"repeat": 1.0, "copurchase": 0.3, "profile": 0.1, "popular": 0.05}
+DEFAULT_WEIGHTS: dict[str, float] = {"repeat": 1.0, "copurchase": 0.1, "profile": 0.3, "popular": 0.05}
 POOL = 100  # candidates per signal
 Signals = dict[str, dict[str, float]]
 

@@ -67,7 +67,7 @@ class PhotoSearch:
         filters: Filters | None,
         started: float,
         timings: dict[str, float],
-        exclude: str | None = None,
+        exclude: frozenset[str] = frozenset(),
     ) -> SearchResults:
         check_page(k, offset)
         if colour_weight < 0:
@@ -75,7 +75,7 @@ class PhotoSearch:
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
         image = VectorQuery("image", dense=np.asarray(vectors["image"], dtype=np.float32).tolist())
         colour = vectors.get("colour") if colour_weight > 0 else None
-        extra = 1 if exclude else 0
+        extra = len(exclude)
 
         def fetch(n: int) -> list[Hit]:
             if colour is None:
@@ -84,7 +84,9 @@ class PhotoSearch:
             return rescore_by_colour(self.backend, candidates, colour, colour_weight)[: n + extra]
 
         t = time.perf_counter()
-        hits = [h for h in stable_page(fetch, offset, k + extra) if h.id != exclude][:k]
+        hits = [h for h in stable_page(fetch, 0, offset + k + extra) if h.id not in exclude][
+            offset : offset + k
+        ]
         return self._results(label, "image", hits, offset, started, t, timings)
 
     def search_image(

@@ -8,13 +8,16 @@ from typing import Literal
 
 import numpy as np
 
-from modasearch.index.types import VectorQuery, point_id
+from modasearch.index.types import Condition, VectorQuery, point_id
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
 from modasearch.search.photos import PhotoSearch
 from modasearch.search.results import SearchResults
 
-SimilarBy = Literal["auto", "image", "text"]
+RRF_K = 60
+FUSED_POOL = 100  # candidates per vector for the fused ranking
+SimilarBy = Literal["auto", "image", "text", "fused"]
+VARIANTS_MAX = 200  # colour variants of one product looked up for exclusion
 
 
 class SimilarItems(PhotoSearch):
@@ -26,23 +29,61 @@ class SimilarItems(PhotoSearch):
         filters: Filters | None = None,
         colour_weight: float = 0.5,
         by: SimilarBy | str = "auto",
+        variants: bool = False,
     ) -> SearchResults:
-        """`by="auto"` uses the photo when the product has one, its text (dense vector) otherwise."""
+        """`by="auto"` uses the photo when the product has one, its text (dense vector) otherwise;
+        "fused" ranks by both (RRF). The product's own colour variants (same group_id) are left out
+        unless `variants` is true."""
         started = time.perf_counter()
-        if by not in ("auto", "image", "text"):
-            raise QueryError(f"similar items by {by!r}: use 'auto', 'image' or 'text'")
+        if by not in ("auto", "image", "text", "fused"):
+            raise QueryError(f"similar items by {by!r}: use 'auto', 'image', 'text' or 'fused'")
         pid = point_id(product_id)
-        if not self.backend.retrieve([pid]):
+        found = self.backend.retrieve([pid])
+        if not found:
             raise QueryError(f"product {product_id!r} is not in the index")
+        exclude = frozenset({pid} if variants else {pid, *self._variants(found[0].payload.get("group_id"))})
         wanted = ("image", "colour") if by != "text" and "image" in self.modes else ()
         stored = {name: self.backend.vectors([pid], name) for name in wanted}
-        vectors = {name: np.asarray(found[pid]) for name, found in stored.items() if pid in found}
+        vectors = {name: np.asarray(got[pid]) for name, got in stored.items() if pid in got}
         label = f"similar to {product_id}"
+        if by == "fused" and "image" in vectors and "dense" in self.modes:
+            return self._similar_fused(pid, vectors["image"], label, k, offset, filters, started, exclude)
         if "image" in vectors:
-            return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, {}, pid)
+            return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, {}, exclude)
         if by == "image":
             raise QueryError(f"product {product_id!r} has no usable photo: no similar-looking items to show")
-        return self._similar_text(pid, product_id, label, k, offset, filters, started)
+        return self._similar_text(pid, product_id, label, k, offset, filters, started, exclude)
+
+    def _variants(self, group_id: str | None) -> list[str]:
+        if not group_id:
+            return []
+        return [
+            h.id for h in self.backend.scroll((Condition("group_id", equals=group_id),), VARIANTS_MAX, [])
+        ]
+
+    def _similar_fused(
+        self,
+        pid: str,
+        image: np.ndarray,
+        label: str,
+        k: int,
+        offset: int,
+        filters: Filters | None,
+        started: float,
+        exclude: frozenset[str],
+    ) -> SearchResults:
+        check_page(k, offset)
+        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        dense = self.backend.vectors([pid], "dense")[pid]
+        queries = [
+            VectorQuery("image", dense=list(map(float, image))),
+            VectorQuery("dense", dense=list(dense)),
+        ]
+        n = offset + k + len(exclude)
+        t = time.perf_counter()
+        hits = self.backend.search_rrf(queries, [1.0, 1.0], RRF_K, conditions, n, 0, max(n, FUSED_POOL))
+        kept = [h for h in hits if h.id not in exclude][offset : offset + k]
+        return self._results(label, "fused", kept, offset, started, t, {})
 
     def _similar_text(
         self,
@@ -53,6 +94,7 @@ class SimilarItems(PhotoSearch):
         offset: int,
         filters: Filters | None,
         started: float,
+        exclude: frozenset[str],
     ) -> SearchResults:
         check_page(k, offset)
         found = self.backend.vectors([pid], "dense") if "dense" in self.modes else {}
@@ -61,6 +103,7 @@ class SimilarItems(PhotoSearch):
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
         query = VectorQuery("dense", dense=list(found[pid]))
         t = time.perf_counter()
-        page = stable_page(lambda n: self.backend.search(query, conditions, n + 1), offset, k + 1)
-        hits = [h for h in page if h.id != pid][:k]
+        extra = len(exclude)
+        page = stable_page(lambda n: self.backend.search(query, conditions, n + extra), 0, offset + k + extra)
+        hits = [h for h in page if h.id not in exclude][offset : offset + k]
         return self._results(label, "dense", hits, offset, started, t, {})
