@@ -29,6 +29,7 @@ class Service:
         if model is not None:  # build the lookups now, not in the first shopper's request
             model.history("")
             _ = model.popular_points
+            _ = self.look._popularity
 
     def has_image(self, product: Product) -> bool:
         return bool(product.image) and self.engine.thumbnail(product.id) is not None

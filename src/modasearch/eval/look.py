@@ -59,8 +59,8 @@ def evaluate_look(
     seeds, types = held_out_seeds(engine, test, n_seeds)
     configs: dict[str, tuple[InteractionModel | None, float, float]] = {
         "same-basket items only": (model, 1.0, 0.0),
-        "complementary types + text similarity (learned types)": (model, 0.0, 1.0),
-        "complementary types + text similarity (shipped types, no baskets)": (None, 0.0, 1.0),
+        "complementary types, nearest and best-selling (types learned from the baskets)": (model, 0.0, 1.0),
+        "complementary types, nearest only (shipped types, no events: a new catalog)": (None, 0.0, 1.0),
         "blend": (model, 1.0, 0.5),
     }
     rows = []

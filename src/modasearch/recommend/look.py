@@ -25,6 +25,8 @@ from modasearch.search.paging import MAX_K, QueryError
 from modasearch.search.results import SearchResults
 
 TYPES_USED = 4  # complementary types filled per product
+TYPE_POOL = 50  # nearest products fetched per complementary type
+POPULARITY_BOOST = 5.0  # measured on held-out H&M baskets (benchmarks/RESULTS.md, section look)
 BASKET_WEIGHT = 1.0
 TYPE_WEIGHT = 0.5
 SHIPPED_TYPES = "look-types.json"
@@ -118,19 +120,28 @@ class CompleteTheLook:
         product_type: str,
         conditions: tuple[Condition, ...],
     ) -> None:
+        """The products of each complementary type nearest to this one, raised by how well they sell
+        (1 + POPULARITY_BOOST * sqrt(popularity / the best seller's)) when events were fitted."""
         types = self.types_for(product_type)[:TYPES_USED]
         if not types:
             return
         top = types[0][1]
         key = payload_key(self.field)  # type: ignore[arg-type]
+        query = VectorQuery(self.using, dense=vector)
         for other, weight in types:
-            found = self.engine.backend.search(
-                VectorQuery(self.using, dense=vector), (*conditions, Condition(key, equals=other)), 10
-            )
-            for hit in found:
-                scores[hit.id] = scores.get(hit.id, 0.0) + self.type_weight * (weight / top) * max(
-                    hit.score, 0.0
-                )
+            for hit in self.engine.backend.search(
+                query, (*conditions, Condition(key, equals=other)), TYPE_POOL
+            ):
+                lift = 1.0 + POPULARITY_BOOST * self._popularity.get(hit.id, 0.0)
+                gain = self.type_weight * (weight / top) * max(hit.score, 0.0) * lift
+                scores[hit.id] = scores.get(hit.id, 0.0) + gain
+
+    @cached_property
+    def _popularity(self) -> dict[str, float]:
+        if self.model is None or self.model.popular.empty:
+            return {}
+        best = float(self.model.popular.iloc[0])
+        return {point_id(str(p)): float(np.sqrt(max(s, 0.0) / best)) for p, s in self.model.popular.items()}
 
     def _type_of(self, product_id: str) -> str | None:
         product = self.engine.get(product_id)
@@ -159,9 +170,8 @@ class CompleteTheLook:
             kind = str((payload.get("attributes") or {}).get(self.field, ""))
             if kind != own_type:
                 kinds[pid] = kind
-        hits = [
-            Hit(pid, score, {}) for pid, score in ranked if pid in _spread([p for p, _ in ranked], kinds, k)
-        ]
+        shown = _spread([pid for pid, _ in ranked], kinds, k)
+        hits = [Hit(pid, score, {}) for pid, score in ranked if pid in shown]
         label = f"complete the look of {product_id}"
         return self.engine._results(label, "look", hits, 0, started, time.perf_counter(), {})
 
