@@ -43,8 +43,14 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_catalog: Catalog) 
         ["eval", "run"],
         ["eval", "score"],
         ["eval", "compare"],
+        ["eval", "recommend"],
+        ["eval", "look"],
         ["train"],
         ["train", "align"],
+        ["recommend"],
+        ["recommend", "fit"],
+        ["recommend", "for"],
+        ["recommend", "look"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -268,3 +274,23 @@ def test_search_by_photo_and_similar_items(demo_index: str, tmp_path: Path) -> N
     assert result.exit_code == 2 and "not an image" in result.output
     result = runner.invoke(app, ["search", demo_index])
     assert result.exit_code == 2 and "give a QUERY, --image, --similar or --colour" in result.output
+
+
+def test_recommend_fit_for_and_look(demo_index: str, tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    rows = [f"c{i},{p},2024-05-0{1 + i % 3}" for i in range(12) for p in ("10189", "10257", "10267")]
+    events.write_text(
+        "customer_id,product_id,date\n" + "\n".join([*rows, "c1,nope,2024-05-01", "c2,10016,when"])
+    )
+    fitted = runner.invoke(app, ["recommend", "fit", demo_index, str(events)])
+    assert fitted.exit_code == 0, fitted.output
+    assert "line 38: skipped: product not in the index: nope" in fitted.output
+    assert "line 39: skipped: bad timestamp" in fitted.output and "fitted on 36 events" in fitted.output
+    picks = runner.invoke(app, ["recommend", "for", demo_index, "--customer", "c0", "-k", "3"])
+    assert picks.exit_code == 0 and "10189" in picks.output, picks.output
+    look = runner.invoke(app, ["recommend", "look", demo_index, "10189", "-k", "4"])
+    assert look.exit_code == 0 and "10257" in look.output and "completing" in look.output, look.output
+    nothing = runner.invoke(app, ["recommend", "for", demo_index])
+    assert nothing.exit_code == 2 and "--customer" in nothing.output
+    missing = runner.invoke(app, ["recommend", "fit", demo_index, str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
