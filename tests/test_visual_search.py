@@ -113,7 +113,7 @@ def test_similar_items_by_text(demo_engine: Engine, demo_catalog: Catalog, tmp_p
         assert results.mode == "dense" and first not in results.ids() and len(results) == 5
         with pytest.raises(QueryError, match="no usable photo"):
             engine.similar(first, by="image")
-    with pytest.raises(QueryError, match="use 'auto', 'image' or 'text'"):
+    with pytest.raises(QueryError, match="use 'auto', 'image', 'text' or 'fused'"):
         demo_engine.similar("11276", by="colour")
 
 

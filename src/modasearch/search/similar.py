@@ -4,6 +4,7 @@ it has no photo or the caller asks; the product itself is never among them."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -46,13 +47,14 @@ class SimilarItems(PhotoSearch):
         stored = {name: self.backend.vectors([pid], name) for name in wanted}
         vectors = {name: np.asarray(got[pid]) for name, got in stored.items() if pid in got}
         label = f"similar to {product_id}"
+        ask = _Ask(pid, product_id, label, k, offset, filters, started, exclude)
         if by == "fused" and "image" in vectors and "dense" in self.modes:
-            return self._similar_fused(pid, vectors["image"], label, k, offset, filters, started, exclude)
+            return self._similar_fused(ask, vectors["image"])
         if "image" in vectors:
             return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, {}, exclude)
         if by == "image":
             raise QueryError(f"product {product_id!r} has no usable photo: no similar-looking items to show")
-        return self._similar_text(pid, product_id, label, k, offset, filters, started, exclude)
+        return self._similar_text(ask)
 
     def _variants(self, group_id: str | None) -> list[str]:
         if not group_id:
@@ -61,49 +63,45 @@ class SimilarItems(PhotoSearch):
             h.id for h in self.backend.scroll((Condition("group_id", equals=group_id),), VARIANTS_MAX, [])
         ]
 
-    def _similar_fused(
-        self,
-        pid: str,
-        image: np.ndarray,
-        label: str,
-        k: int,
-        offset: int,
-        filters: Filters | None,
-        started: float,
-        exclude: frozenset[str],
-    ) -> SearchResults:
-        check_page(k, offset)
-        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
-        dense = self.backend.vectors([pid], "dense")[pid]
+    def _similar_fused(self, ask: _Ask, image: np.ndarray) -> SearchResults:
+        check_page(ask.k, ask.offset)
+        conditions = to_conditions(ask.filters, self.manifest.fields, self.manifest.vocab)
+        dense = self.backend.vectors([ask.pid], "dense")[ask.pid]
         queries = [
-            VectorQuery("image", dense=list(map(float, image))),
+            VectorQuery("image", dense=[float(x) for x in image]),
             VectorQuery("dense", dense=list(dense)),
         ]
-        n = offset + k + len(exclude)
+        n = ask.offset + ask.k + len(ask.exclude)
         t = time.perf_counter()
         hits = self.backend.search_rrf(queries, [1.0, 1.0], RRF_K, conditions, n, 0, max(n, FUSED_POOL))
-        kept = [h for h in hits if h.id not in exclude][offset : offset + k]
-        return self._results(label, "fused", kept, offset, started, t, {})
+        kept = [h for h in hits if h.id not in ask.exclude][ask.offset : ask.offset + ask.k]
+        return self._results(ask.label, "fused", kept, ask.offset, ask.started, t, {})
 
-    def _similar_text(
-        self,
-        pid: str,
-        product_id: str,
-        label: str,
-        k: int,
-        offset: int,
-        filters: Filters | None,
-        started: float,
-        exclude: frozenset[str],
-    ) -> SearchResults:
-        check_page(k, offset)
-        found = self.backend.vectors([pid], "dense") if "dense" in self.modes else {}
-        if pid not in found:
-            raise QueryError(f"this index has no dense text vectors: no similar items for {product_id!r}")
-        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
-        query = VectorQuery("dense", dense=list(found[pid]))
+    def _similar_text(self, ask: _Ask) -> SearchResults:
+        check_page(ask.k, ask.offset)
+        found = self.backend.vectors([ask.pid], "dense") if "dense" in self.modes else {}
+        if ask.pid not in found:
+            raise QueryError(f"this index has no dense text vectors: no similar items for {ask.product_id!r}")
+        conditions = to_conditions(ask.filters, self.manifest.fields, self.manifest.vocab)
+        query = VectorQuery("dense", dense=list(found[ask.pid]))
         t = time.perf_counter()
-        extra = len(exclude)
-        page = stable_page(lambda n: self.backend.search(query, conditions, n + extra), 0, offset + k + extra)
-        hits = [h for h in page if h.id not in exclude][offset : offset + k]
-        return self._results(label, "dense", hits, offset, started, t, {})
+        extra = len(ask.exclude)
+        page = stable_page(
+            lambda n: self.backend.search(query, conditions, n + extra), 0, ask.offset + ask.k + extra
+        )
+        hits = [h for h in page if h.id not in ask.exclude][ask.offset : ask.offset + ask.k]
+        return self._results(ask.label, "dense", hits, ask.offset, ask.started, t, {})
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One similar-items request, as the ranking steps need it."""
+
+    pid: str
+    product_id: str
+    label: str
+    k: int
+    offset: int
+    filters: Filters | None
+    started: float
+    exclude: frozenset[str]
