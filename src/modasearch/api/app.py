@@ -35,10 +35,12 @@ def limit_threads() -> None:
     )
 
 
-def warm_up(engine: Engine) -> None:
+def warm_up(engine: Engine, rankers: tuple[str, ...] = ()) -> None:
     """Load every model and touch the index, so the first shopper does not wait for it."""
     for mode in engine.modes:
         engine.search("warm up", mode=mode, k=1)
+    for ranker in rankers:
+        engine.search("warm up", k=1, rerank=ranker)
     engine.facets("warm up", limit=1)
 
 
@@ -57,7 +59,7 @@ def create_app(
             yield
             return
         opened = Engine.open(index_dir)  # type: ignore[arg-type]
-        warm_up(opened)
+        warm_up(opened, settings.rerankers)
         app.state.service = Service(opened, settings)
         yield
         opened.close()
@@ -69,7 +71,7 @@ def create_app(
         lifespan=lifespan,
     )
     if engine is not None:
-        warm_up(engine)
+        warm_up(engine, settings.rerankers)
         app.state.service = Service(engine, settings)
     install_error_handlers(app)
     app.include_router(search_routes.router)

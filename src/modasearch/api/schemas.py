@@ -44,7 +44,10 @@ class SearchRequest(BaseModel):
         "a filter and the rest as features (category), all as filters (filter), or ignored (off).",
     )
     rerank: str | None = Field(
-        "fashion-rank", max_length=200, description="Second-stage ranker (null: the fused order)."
+        "fashion-rank",
+        max_length=200,
+        description="Second-stage ranker: fashion-rank, prior, or a cross-encoder the server offers "
+        "(MODASEARCH_RERANKERS); null: the fused order.",
     )
     collapse: bool = Field(True, description="One card per product: variants (same group_id) once.")
     sort_by: str | None = Field(

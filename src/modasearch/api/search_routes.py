@@ -62,6 +62,11 @@ def search(body: SearchRequest, svc: ServiceDep) -> Response:
     """Text search in any mode; optional facet counts over the whole match set (an empty list asks for
     every facet field)."""
     filters = filters_of(body.filters)
+    if body.rerank is not None and body.rerank not in svc.settings.allowed_rankers():
+        allowed = ", ".join(svc.settings.allowed_rankers())
+        raise HTTPException(
+            400, f"rerank {body.rerank!r} is not offered by this server: use {allowed} or null"
+        )
     results = svc.engine.search(
         body.query,
         body.mode,

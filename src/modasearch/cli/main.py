@@ -148,6 +148,15 @@ def search_command(
         float, typer.Option(help="With --image and QUERY: how far the text steers.")
     ] = 0.3,
     similar: Annotated[str | None, typer.Option(help="Products that look like this product id.")] = None,
+    understand: Annotated[
+        str, typer.Option(help="Query understanding: off, boost, category or filter.")
+    ] = "off",
+    rerank: Annotated[
+        str | None,
+        typer.Option(
+            help="Second stage: fashion-rank, prior, a ranker folder, or a cross-encoder folder or hub id."
+        ),
+    ] = None,
     colour: Annotated[
         str | None, typer.Option(help="Products of this colour, a swatch like '#1f2a44' (CIEDE2000).")
     ] = None,
@@ -175,6 +184,8 @@ def search_command(
                 weights=_weights(weights),
                 rrf_k=rrf_k,
                 explain=explain,
+                understand=understand,
+                rerank=rerank,
             )
     if as_json:
         typer.echo(

@@ -168,7 +168,8 @@ class Engine(SimilarItems, FacetSearch, Suggestions, StagedSearch, Arranging):
         each retriever contributes; `explain` adds every retriever's own score to each hit.
         `understand` parses the attribute values the query names and uses them as filters ("filter")
         or as ranking features ("boost"); `rerank` re-scores the fused candidates with a ranker
-        ("fashion-rank", the shipped one; "prior"; or a `train ranker` folder). `arrange` collapses
+        ("fashion-rank", the shipped one; "prior"; a `train ranker` folder; or a cross-encoder:
+        an exported folder or a hub id such as cross-encoder/ms-marco-MiniLM-L-6-v2). `arrange` collapses
         variants, sorts by a number among the relevant results, or diversifies (see `Arrangement`).
         """
         started = time.perf_counter()

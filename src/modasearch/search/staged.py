@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -13,11 +14,15 @@ import numpy as np
 from modasearch.index.manifest import Manifest
 from modasearch.index.payload import TEXT_FIELD
 from modasearch.index.types import Condition, Hit, IndexBackend, VectorQuery
+from modasearch.models.errors import ModelError
+from modasearch.search.cross_encoder import CrossEncoderRanker
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.fusion import reciprocal_rank_fusion
 from modasearch.search.paging import QueryError
 from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features, rerank
 from modasearch.search.understand import ParsedQuery, QueryParser
+
+Ranker = LinearRanker | CrossEncoderRanker
 
 # off; boost: mentions as ranking features; category: the product type named (the primary field,
 # the catalog's first text attribute) as a filter, the rest as features; filter: every mention a filter
@@ -48,12 +53,14 @@ class StagedSearch:
 
         return QueryParser(self.manifest.vocab, fields, known_word)
 
-    def _rankers(self) -> dict[str, LinearRanker]:
+    def _rankers(self) -> dict[str, Ranker]:
         if not hasattr(self, "_ranker_cache"):
-            self._ranker_cache: dict[str, LinearRanker] = {}
+            self._ranker_cache: dict[str, Ranker] = {}
         return self._ranker_cache
 
-    def ranker(self, ref: str) -> LinearRanker:
+    def ranker(self, ref: str) -> Ranker:
+        """ "prior"; a learned linear ranker (shipped name or `train ranker` folder); or a
+        cross-encoder (an exported folder, or a hub id / checkpoint: exported once, [hub] extra)."""
         if ref == "prior":
             return PRIOR
         cache = self._rankers()
@@ -61,7 +68,12 @@ class StagedSearch:
             try:
                 cache[ref] = LinearRanker.load(ref)
             except FileNotFoundError as exc:
-                raise QueryError(str(exc)) from None
+                if not _could_be_cross_encoder(ref):
+                    raise QueryError(str(exc)) from None
+                try:
+                    cache[ref] = CrossEncoderRanker.load(ref)
+                except ModelError as error:
+                    raise QueryError(f"{exc}; as a cross-encoder: {error}") from None
         return cache[ref]
 
     def understand(self, text: str, mode: str) -> ParsedQuery | None:
@@ -114,8 +126,19 @@ class StagedSearch:
         conditions: tuple[Condition, ...],
         pool: int,
         parse: ParsedQuery | None,
-        ranker: LinearRanker,
+        ranker: Ranker,
     ) -> list[Hit]:
         """The candidate pool re-scored by `ranker`, best first."""
         fused, _, features = self.candidate_pool(text, queries, weights, conditions, pool, parse)
-        return rerank(fused, features, ranker)
+        if isinstance(ranker, LinearRanker):
+            return rerank(fused, features, ranker)
+        payloads = {h.id: h.payload for h in self.backend.retrieve(fused)}
+        scores = ranker.score_pairs(text, [str(payloads.get(d, {}).get(TEXT_FIELD, "")) for d in fused])
+        order = sorted(range(len(fused)), key=lambda i: (-float(scores[i]), fused[i]))
+        return [Hit(fused[i], float(scores[i]), {}) for i in order]
+
+
+def _could_be_cross_encoder(ref: str) -> bool:
+    """A local folder, or a hub id ("org/name"): anything else is a mistyped ranker name."""
+    path = Path(ref).expanduser()
+    return path.exists() or (ref.count("/") == 1 and not ref.startswith(("/", ".")))
