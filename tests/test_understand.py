@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from modasearch.search.understand import QueryParser, allowed_typos, singular
+from modasearch.search.spelling import allowed_typos
+from modasearch.search.understand import QueryParser, singular
 
 VOCAB = {
     "product_type": ["Trousers", "Dress", "T-shirt", "Underwear Tights", "Sweater", "Jacket"],
@@ -40,7 +41,7 @@ def test_singular(word: str, expected: str) -> None:
 
 
 def test_typo_budget_follows_word_length() -> None:
-    assert [allowed_typos("x" * n) for n in (3, 4, 7, 8, 12)] == [0, 1, 1, 2, 2]
+    assert [allowed_typos("x" * n) for n in (2, 3, 4, 7, 8, 12)] == [0, 1, 1, 1, 2, 2]
 
 
 def test_longest_phrases_plurals_and_rest() -> None:
@@ -69,8 +70,30 @@ def test_typos_are_corrected_but_real_words_are_not() -> None:
     assert result.corrected == "black jacket"
     assert parse("sweatre")[0] == [("product_type", "Sweater", 1)]  # a transposition is one edit
     assert parse("red")[0] == [("colour_group", "Red", 0)]
-    assert parse("rad dress")[0] == [("product_type", "Dress", 0)]  # 3 letters: no typo allowed
+    assert parse("rad dress")[0] == [("product_type", "Dress", 0)]  # 3 letters: only a lost letter
     assert parse("jacked", known={"jacked"})[0] == []  # the catalog holds "jacked": not a typo
+
+
+def test_typos_in_context_plurals_and_short_words() -> None:
+    vocab = {
+        "graphical_appearance": ["All over pattern", "Other pattern", "Stripe"],
+        "product_type": ["Socks", "Shorts", "Sweater"],
+        "colour_group": ["Other", "Lower"],
+    }
+    counts = {"other": 900, "over": 50, "lower": 40, "sweter": 8, "sweater": 9000, "linen": 700}
+    parser = QueryParser(
+        vocab,
+        list(vocab),
+        known_word=lambda w: counts.get(w, 0) >= 5,
+        frequency=lambda w: counts.get(w, 0),
+    )
+    # "oter" is one edit from "over" and "other": "all _ pattern" is a catalog phrase with "over"
+    assert parser.parse("all oter pattern").corrected == "all over pattern"
+    assert parser.parse("oter").corrected == "other"  # no context: the more common word
+    assert parser.parse("all ovr pattern").corrected == "all over pattern"  # a lost letter, 3 left
+    assert parser.parse("soks").corrected == "sock"  # matched against the plural as typed
+    assert parser.parse("sweter").corrected == "sweater"  # 8 texts hold it, the value 9,000
+    assert parser.parse("linen").corrected == "linen"  # a real word, not a rare misspelling
 
 
 def test_filters_and_explain_output() -> None:

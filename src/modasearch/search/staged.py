@@ -44,14 +44,17 @@ class StagedSearch:
     def parser(self) -> QueryParser:
         text_first = [f for f in self.manifest.catalog.get("text_attributes", []) if f in self.facet_fields()]
         fields = text_first + [f for f in self.facet_fields() if f not in text_first]
-        known: dict[str, bool] = {}
+        counts: dict[str, int] = {}
 
-        def known_word(word: str) -> bool:  # do enough product texts hold it?
-            if word not in known:
-                known[word] = self.backend.count((Condition(TEXT_FIELD, text=word),)) >= KNOWN_WORD_MIN
-            return known[word]
+        def frequency(word: str) -> int:  # how many product texts hold it
+            if word not in counts:
+                counts[word] = self.backend.count((Condition(TEXT_FIELD, text=word),))
+            return counts[word]
 
-        return QueryParser(self.manifest.vocab, fields, known_word)
+        def known_word(word: str) -> bool:
+            return frequency(word) >= KNOWN_WORD_MIN
+
+        return QueryParser(self.manifest.vocab, fields, known_word, frequency=frequency)
 
     def _rankers(self) -> dict[str, Ranker]:
         if not hasattr(self, "_ranker_cache"):

@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from modasearch.search.spelling import Speller
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 MAX_PHRASE = 6  # words in the longest value matched
@@ -59,10 +58,6 @@ def singular(word: str) -> str:
 
 def words(text: str) -> list[str]:
     return [singular(w) for w in _TOKEN.findall(text.lower())]
-
-
-def allowed_typos(word: str) -> int:
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
 @dataclass(frozen=True)
@@ -131,6 +126,7 @@ class QueryParser:
         fields: Sequence[str],
         known_word: Callable[[str], bool] = lambda _: False,
         synonyms: Mapping[str, str] = SYNONYMS,
+        frequency: Callable[[str], int] = lambda _: 0,
     ) -> None:
         self.fields = [f for f in fields if f in vocab]  # preference order when a phrase is in several
         self.known_word = known_word
@@ -141,19 +137,11 @@ class QueryParser:
                 key = tuple(words(value))
                 if key and len(key) <= MAX_PHRASE and (name, value) not in self.phrases.get(key, []):
                     self.phrases.setdefault(key, []).append((name, value))
-        self.catalog_words = {w for key in self.phrases for w in key}
-        self.vocabulary = sorted(w for w in self.catalog_words if len(w) >= 4)
-
-    def _correct(self, word: str) -> tuple[str, int]:
-        if word in self.catalog_words or word.isdigit():
-            return word, 0
-        limit = allowed_typos(word)
-        if not limit or self.known_word(word):
-            return word, 0
-        found = process.extractOne(
-            word, self.vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=limit
-        )
-        return (found[0], int(found[1])) if found else (word, 0)
+        forms = {
+            t: singular(t) for name in self.fields for v in vocab[name] for t in _TOKEN.findall(v.lower())
+        }
+        forms.update({w: w for key in self.phrases for w in key})
+        self.speller = Speller(forms, self.phrases, known_word, frequency)
 
     def _match(self, keys: Sequence[tuple[str, ...]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
         """The longest phrase starting at word i: (words used, values), or None. `keys[j]` is word j as
@@ -166,7 +154,7 @@ class QueryParser:
 
     def parse(self, query: str) -> ParsedQuery:
         typed = _TOKEN.findall(query.lower())
-        corrected: list[tuple[str, int]] = [self._correct(singular(raw)) for raw in typed]
+        corrected = self.speller.correct(typed, [singular(raw) for raw in typed])
         plain = [(word,) for word, _ in corrected]
         # a synonym only where the catalog's own words name nothing ("men" is a value in some catalogs)
         synonym = [tuple(self.synonyms.get(word, [word])) for word, _ in corrected]
