@@ -23,6 +23,7 @@ from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features, re
 from modasearch.search.understand import ParsedQuery, QueryParser
 
 Ranker = LinearRanker | CrossEncoderRanker
+EXACT_POOL = 30  # products holding every named value, added to the ranker's candidates
 
 # off; boost: mentions as ranking features; category: the product type named (the primary field,
 # the catalog's first text attribute) as a filter, the rest as features; filter: every mention a filter
@@ -116,10 +117,32 @@ class StagedSearch:
         lists = dict(zip((q.using for q in queries), found, strict=True))
         rankings = {name: [(h.id, h.score) for h in hits] for name, hits in lists.items()}
         fused = [doc for doc, _ in reciprocal_rank_fusion(rankings, weights)][:pool]
+        fused += [doc for doc in self._exact_matches(queries, weights, conditions, parse) if doc not in fused]
         payloads: dict[str, Any] = {h.id: h.payload for h in self.backend.retrieve(fused)}
         fused = [doc for doc in fused if doc in payloads]  # deleted meanwhile: gone
         products = [str(payloads[doc].get("product_id")) for doc in fused]
         return fused, products, candidate_features(fused, lists, payloads, parse, text)
+
+    def _exact_matches(
+        self,
+        queries: list[VectorQuery],
+        weights: Mapping[str, float],
+        conditions: tuple[Condition, ...],
+        parse: ParsedQuery | None,
+    ) -> list[str]:
+        """The best products holding every value the query names, so the ranker sees them even when
+        the retrievers rank near misses above them ("green jacket": "Dark Green" ones crowd out
+        "Green"). Nothing when the query names no more than the filters already hold."""
+        if parse is None or not parse.mentions:
+            return []
+        extra = to_conditions(parse.filters(), self.manifest.fields, self.manifest.vocab)
+        if not extra or set(extra) <= set(conditions):
+            return []
+        names = [q.using for q in queries]
+        found = self.backend.search_rrf(
+            queries, [weights.get(n, 1.0) for n in names], 60, conditions + extra, EXACT_POOL, 0, EXACT_POOL
+        )
+        return [h.id for h in found]
 
     def reranked(
         self,

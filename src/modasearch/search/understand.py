@@ -10,6 +10,7 @@ words the catalog does not contain (a real word is never "corrected").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -99,8 +100,10 @@ class ParsedQuery:
         for mention in self.mentions:
             if fields is None or mention.field in fields:
                 values = out.setdefault(mention.field, [])
-                if mention.value not in values:
-                    values.append(mention.value)
+                # every value the words name in that field: "earrings" is "Earring" and "Earrings"
+                for name, value in mention.values:
+                    if name == mention.field and value not in values:
+                        values.append(value)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,4 +173,19 @@ class QueryParser:
             mentions.append(Mention(" ".join(typed[i : i + length]), i, i + length, tuple(values), typos))
             i += length
         corrections = {raw: word for raw, (word, typos) in zip(typed, corrected, strict=True) if typos}
-        return ParsedQuery(query, tuple(mentions), tuple(dict.fromkeys(rest)), corrections)
+        return ParsedQuery(query, tuple(self._head_last(mentions)), tuple(dict.fromkeys(rest)), corrections)
+
+    def _head_last(self, mentions: list[Mention]) -> list[Mention]:
+        """English puts the noun last: when several mentions name the primary field (the product type),
+        the earlier ones are modifiers and take their next field ("jacket coat": the Jacket
+        department's coats; "blouse vest top": vest tops from the Blouse department)."""
+        primary = self.fields[0] if self.fields else None
+        typed = [i for i, m in enumerate(mentions) if m.field == primary]
+        out = list(mentions)
+        for i in typed[:-1]:
+            others = tuple(v for v in mentions[i].values if v[0] != primary)
+            if others:
+                out[i] = dataclasses.replace(
+                    mentions[i], values=others + tuple(v for v in mentions[i].values if v[0] == primary)
+                )
+        return out
