@@ -96,6 +96,13 @@ def test_typos_in_context_plurals_and_short_words() -> None:
     assert parser.parse("linen").corrected == "linen"  # a real word, not a rare misspelling
 
 
+def test_synonyms_inside_phrases_and_never_corrected() -> None:
+    vocab = {"product_type": ["T-shirt", "Shirt"], "index_group": ["Baby/Children"]}
+    parser = QueryParser(vocab, list(vocab))
+    assert [m.value for m in parser.parse("tshirt").mentions] == ["T-shirt"]  # not "shirt" with a typo
+    assert [m.value for m in parser.parse("baby kid tee").mentions] == ["Baby/Children", "T-shirt"]
+
+
 def test_filters_and_explain_output() -> None:
     _, _, result = parse("black or red dress")
     assert result.filters() == {"colour_group": ["Black", "Red"], "product_type": ["Dress"]}

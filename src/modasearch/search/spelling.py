@@ -29,6 +29,7 @@ class Speller:
         phrases: Iterable[tuple[str, ...]],
         known_word: Callable[[str], bool],
         frequency: Callable[[str], int],
+        protected: Iterable[str] = (),
     ) -> None:
         """`forms`: every spelling of a catalog word as typed (plural too) -> its canonical form."""
         self.forms = dict(forms)
@@ -37,11 +38,12 @@ class Speller:
         self.bigrams = {pair for key in phrases for pair in itertools.pairwise(key)}
         self.known_word = known_word
         self.frequency = frequency
+        self.protected = set(protected)  # words that stand as typed (the parser's synonyms)
 
     def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
         """The canonical words nearest to `raw` (typed) and the distance; ([word], 0) when `word` (its
         canonical form) stands as it is."""
-        if word in self.canonical or word.isdigit():
+        if word in self.canonical or word in self.protected or word.isdigit():
             return [word], 0
         limit = allowed_typos(raw)
         if not limit:

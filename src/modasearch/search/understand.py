@@ -144,7 +144,8 @@ class QueryParser:
             t: singular(t) for name in self.fields for v in vocab[name] for t in _TOKEN.findall(v.lower())
         }
         forms.update({w: w for key in self.phrases for w in key})
-        self.speller = Speller(forms, self.phrases, known_word, frequency)
+        # a synonym is a word of its own ("tshirt"), not a typo of a catalog word ("shirt")
+        self.speller = Speller(forms, self.phrases, known_word, frequency, protected=set(self.synonyms))
 
     def _match(self, keys: Sequence[tuple[str, ...]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
         """The longest phrase starting at word i: (words used, values), or None. `keys[j]` is word j as
@@ -163,7 +164,7 @@ class QueryParser:
         synonym = [tuple(self.synonyms.get(word, [word])) for word, _ in corrected]
         mentions, rest, i = [], [], 0
         while i < len(typed):
-            found = self._match(plain, i) or self._match([*plain[:i], synonym[i], *plain[i + 1 :]], i)
+            found = self._match(plain, i) or self._match(synonym, i)
             if found is None:
                 rest.append(typed[i])
                 i += 1
