@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -120,17 +120,29 @@ def load_image_model(ref: str, text_encoder: Any = None) -> ImageModel:
     path = Path(name).expanduser()
     if (ASSETS / name / ALIGNER_FILE).exists() or (path / ALIGNER_FILE).exists():
         return VisualModel.load(name, text_encoder)
-    if is_clip_dir(path):
-        return ClipVisualModel(path)
-    target = cache_dir() / f"image--{_slug(str(path.resolve()) if path.exists() else ref)}"
-    if not is_clip_dir(target):
-        from modasearch.models.export_clip import export_clip
+    from modasearch.models.export_clip import export_clip
 
+    def export(source: str, target: Path) -> None:
+        export_clip(source, target, name=ref)
+
+    what = "an image model (CLIP, SigLIP or an aligner)"
+    return ClipVisualModel(exported_dir(name, "image", is_clip_dir, export, what))
+
+
+def exported_dir(
+    ref: str, prefix: str, ready: Callable[[Path], bool], export: Callable[[str, Path], None], what: str
+) -> Path:
+    """`ref` itself when it is an exported folder, else the model cache's export of that hub id or
+    checkpoint, made on first use."""
+    path = Path(ref).expanduser()
+    if ready(path):
+        return path
+    target = cache_dir() / f"{prefix}--{_slug(str(path.resolve()) if path.exists() else ref)}"
+    if not ready(target):
         try:
-            export_clip(str(path) if path.exists() else ref, target, name=ref)
+            export(str(path) if path.exists() else ref, target)
         except ModelError:
             raise
         except (OSError, ValueError) as exc:
-            what = "an image model (CLIP, SigLIP or an aligner)"
             raise ModelError(f"cannot load {ref!r} as {what}: {exc}") from exc
-    return ClipVisualModel(target)
+    return target

@@ -10,10 +10,9 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from modasearch.models.errors import ModelError
 from modasearch.models.export_cross import CrossSpec, export_cross_encoder, is_cross_dir, pair_feeds
 from modasearch.models.onnx_text import _session
-from modasearch.models.registry import _slug, cache_dir
+from modasearch.models.registry import exported_dir
 
 BATCH = 32
 
@@ -44,15 +43,8 @@ class CrossEncoderRanker:
     @classmethod
     def load(cls, ref: str) -> CrossEncoderRanker:
         """An exported folder, or a hub id / local checkpoint exported on first use."""
-        path = Path(ref).expanduser()
-        if is_cross_dir(path):
-            return cls(path)
-        target = cache_dir() / f"cross--{_slug(str(path.resolve()) if path.exists() else ref)}"
-        if not is_cross_dir(target):
-            try:
-                export_cross_encoder(str(path) if path.exists() else ref, target, name=ref)
-            except ModelError:
-                raise
-            except (OSError, ValueError) as exc:
-                raise ModelError(f"cannot load {ref!r} as a cross-encoder: {exc}") from exc
-        return cls(target)
+
+        def export(source: str, target: Path) -> None:
+            export_cross_encoder(source, target, name=ref)
+
+        return cls(exported_dir(ref, "cross", is_cross_dir, export, "a cross-encoder"))
