@@ -19,6 +19,7 @@ from modasearch.recommend import (
     load_events,
 )
 from modasearch.recommend.fit import known_products
+from modasearch.recommend.popularity import HALF_LIFE_DAYS
 from modasearch.search.engine import Engine
 
 recommend_app = typer.Typer(
@@ -39,7 +40,7 @@ def fit_command(
             "optional event kind (purchase, cart, like, view); H&M transaction files work as they are."
         ),
     ],
-    half_life: Annotated[float, typer.Option(help="Days after which an event counts half.")] = 3.0,
+    half_life: Annotated[float, typer.Option(help="Days after which an event counts half.")] = HALF_LIFE_DAYS,
     show_issues: Annotated[int, typer.Option(help="Problem rows to list.")] = 10,
 ) -> None:
     """Learn popularity, co-purchases, complementary types and customer histories; saved in the index

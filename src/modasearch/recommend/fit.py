@@ -8,6 +8,7 @@ from modasearch.catalog.report import LoadReport
 from modasearch.index.types import point_id
 from modasearch.recommend.look import type_field
 from modasearch.recommend.model import InteractionModel
+from modasearch.recommend.popularity import HALF_LIFE_DAYS
 from modasearch.search.engine import Engine
 
 _BATCH = 2000
@@ -41,6 +42,8 @@ def known_products(engine: Engine, events: pd.DataFrame, report: LoadReport) -> 
     return events[events["product"].isin(present)].reset_index(drop=True)
 
 
-def fit_model(engine: Engine, events: pd.DataFrame, half_life_days: float = 3.0) -> InteractionModel:
+def fit_model(
+    engine: Engine, events: pd.DataFrame, half_life_days: float = HALF_LIFE_DAYS
+) -> InteractionModel:
     products = sorted(events["product"].unique())
     return InteractionModel.fit(events, product_types(engine, products), half_life_days)

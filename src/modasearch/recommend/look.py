@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from modasearch.catalog.product import Product
 from modasearch.index.payload import payload_key
 from modasearch.index.types import Condition, Hit, VectorQuery, point_id
 from modasearch.recommend.model import InteractionModel
@@ -88,15 +89,14 @@ class CompleteTheLook:
                 found[mapped] = weight
         return list(found.items())
 
-    def rank(self, product_id: str, conditions: tuple[Condition, ...] = ()) -> list[tuple[str, float]]:
+    def rank(self, product: Product, conditions: tuple[Condition, ...] = ()) -> list[tuple[str, float]]:
         """(point id, score) of products completing this one, best first."""
+        product_id = product.id
         pid = point_id(product_id)
-        vector = (
-            self.engine.backend.vectors([pid], self.using).get(pid)
-            if self.using in self.engine.modes
-            else None
-        )
-        product_type = self._type_of(product_id)
+        has_vectors = self.using in self.engine.modes
+        vector = self.engine.backend.vectors([pid], self.using).get(pid) if has_vectors else None
+        value = product.attributes.get(self.field) if self.field else None
+        product_type = str(value) if value is not None else None
         scores: dict[str, float] = {}
         if self.model is not None and self.basket_weight > 0:
             ids, weights = self.model.baskets.of(product_id)
@@ -143,13 +143,6 @@ class CompleteTheLook:
         best = float(self.model.popular.iloc[0])
         return {point_id(str(p)): float(np.sqrt(max(s, 0.0) / best)) for p, s in self.model.popular.items()}
 
-    def _type_of(self, product_id: str) -> str | None:
-        product = self.engine.get(product_id)
-        if product is None:
-            raise QueryError(f"product {product_id!r} is not in the index")
-        value = product.attributes.get(self.field) if self.field else None
-        return str(value) if value is not None else None
-
     def complete(self, product_id: str, k: int = 10, filters: Filters | None = None) -> SearchResults:
         """The look for one product: other types only, not its own colour variants, and at most
         ceil(k / 3) products of any one type while other types can fill the row."""
@@ -158,10 +151,12 @@ class CompleteTheLook:
             raise QueryError(f"k must be between 1 and {MAX_K}")
         conditions = to_conditions(filters, self.engine.manifest.fields, self.engine.manifest.vocab)
         product = self.engine.get(product_id)
-        ranked = self.rank(product_id, conditions)
+        if product is None:
+            raise QueryError(f"product {product_id!r} is not in the index")
+        ranked = self.rank(product, conditions)
         payloads = self._payloads([pid for pid, _ in ranked], conditions)
-        own_type = str(product.attributes.get(self.field)) if product and self.field else None
-        own_group = product.group_id if product else None
+        own_type = str(product.attributes.get(self.field)) if self.field else None
+        own_group = product.group_id
         kinds: dict[str, str] = {}
         for pid, _ in ranked:
             payload = payloads.get(pid)

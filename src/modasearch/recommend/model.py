@@ -19,7 +19,7 @@ import pandas as pd
 
 from modasearch.index.types import point_id
 from modasearch.recommend.copurchase import Neighbours, co_purchases
-from modasearch.recommend.popularity import popularity
+from modasearch.recommend.popularity import HALF_LIFE_DAYS, popularity
 from modasearch.recommend.types import Complements, complement_types
 
 MODEL_DIR = "recommend"
@@ -40,7 +40,7 @@ class InteractionModel:
 
     @classmethod
     def fit(
-        cls, events: pd.DataFrame, product_type: Mapping[str, str], half_life_days: float = 3.0
+        cls, events: pd.DataFrame, product_type: Mapping[str, str], half_life_days: float = HALF_LIFE_DAYS
     ) -> InteractionModel:
         now = events["at"].max()
         return cls(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+HALF_LIFE_DAYS = 3.0  # an event counts half after this many days (popularity and shoppers' histories)
+
 
 def recency_weights(at: pd.Series, now: pd.Timestamp, half_life_days: float | None) -> np.ndarray:
     """0.5 ** (age in days / half-life); all ones when there is no half-life."""

@@ -18,7 +18,7 @@ from modasearch.index.types import Condition, Hit, VectorQuery, point_id
 from modasearch.recommend.copurchase import Neighbours, score_neighbours
 from modasearch.recommend.events import Event, request_events
 from modasearch.recommend.model import InteractionModel
-from modasearch.recommend.popularity import recency_weights
+from modasearch.recommend.popularity import HALF_LIFE_DAYS, recency_weights
 from modasearch.recommend.profile import taste_vector
 from modasearch.search.engine import Engine
 from modasearch.search.filters import Filters, to_conditions
@@ -73,7 +73,7 @@ class Recommender:
         if not tables:
             return {}
         events = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-        half_life = self.model.half_life_days if self.model is not None else 3.0
+        half_life = self.model.half_life_days if self.model is not None else HALF_LIFE_DAYS
         strength = events["weight"].to_numpy() * recency_weights(
             events["at"], max(now, events["at"].max()), half_life
         )
