@@ -8,14 +8,12 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from modasearch.cli.display import console, print_report, progress_bar
+from modasearch.cli.display import console, progress_bar
 from modasearch.cli.errors import friendly
-from modasearch.recommend import load_events, split_by_days
-from modasearch.recommend.fit import known_products
-from modasearch.search.engine import Engine
+from modasearch.cli.recommend import engine_with_events
+from modasearch.recommend import split_by_days
 
 IndexArg = Annotated[Path, typer.Argument(help="Index directory holding the events' products.")]
 EventsArg = Annotated[Path, typer.Argument(help="Events file (e.g. H&M transactions).")]
@@ -26,14 +24,6 @@ ResultsOpt = Annotated[Path | None, typer.Option(help="Also write the table into
 def register(eval_app: typer.Typer) -> None:
     eval_app.command("recommend")(friendly(recommend_command))
     eval_app.command("look")(friendly(look_command))
-
-
-def _events(index: Path, events: Path) -> tuple[Engine, pd.DataFrame]:
-    loaded, report = load_events(events)
-    engine = Engine.open(index)
-    kept = known_products(engine, loaded, report)
-    print_report(report, 5)
-    return engine, kept
 
 
 def recommend_command(
@@ -50,7 +40,7 @@ def recommend_command(
     from modasearch.eval.recommend import evaluate_recommendations, to_markdown, tune_weights
     from modasearch.eval.report import write_section
 
-    engine, kept = _events(index, events)
+    engine, kept = engine_with_events(index, events, 5)
     with engine:
         weights = None
         if tune:
@@ -79,7 +69,7 @@ def look_command(
     from modasearch.eval.look import evaluate_look, to_markdown
     from modasearch.eval.report import write_section
 
-    engine, kept = _events(index, events)
+    engine, kept = engine_with_events(index, events, 5)
     with engine, progress_bar("configurations") as update:
         rows = evaluate_look(engine, kept, test_days, seeds, update)
     body = to_markdown(rows)

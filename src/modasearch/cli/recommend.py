@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from modasearch.cli.display import console, print_report, results_table
@@ -29,6 +30,15 @@ recommend_app = typer.Typer(
 IndexArg = Annotated[Path, typer.Argument(help="Index directory.")]
 
 
+def engine_with_events(index_dir: Path, events: Path, show_issues: int) -> tuple[Engine, pd.DataFrame]:
+    """The open index and the events whose products it holds; the rest reported, with lines."""
+    loaded, report = load_events(events)
+    engine = Engine.open(index_dir)
+    kept = known_products(engine, loaded, report)
+    print_report(report, show_issues)
+    return engine, kept
+
+
 @recommend_app.command("fit")
 @friendly
 def fit_command(
@@ -45,13 +55,10 @@ def fit_command(
 ) -> None:
     """Learn popularity, co-purchases, complementary types and customer histories; saved in the index
     directory (a failed fit leaves the previous one in place)."""
-    loaded, report = load_events(events)
-    with Engine.open(index_dir) as engine:
-        kept = known_products(engine, loaded, report)
-        print_report(report, show_issues)
-        with console.status(f"fitting on {len(kept):,} events"):
-            model = fit_model(engine, kept, half_life)
-            folder = model.save(index_dir)
+    engine, kept = engine_with_events(index_dir, events, show_issues)
+    with engine, console.status(f"fitting on {len(kept):,} events"):
+        model = fit_model(engine, kept, half_life)
+        folder = model.save(index_dir)
     summary = model.summary()
     console.print(
         f"[green]fitted on {summary['events']:,} events from {summary['customers']:,} customers "

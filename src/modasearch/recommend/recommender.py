@@ -66,9 +66,7 @@ class Recommender:
         if shopper.customer is not None and self.model is not None:
             tables.append(self.model.history(shopper.customer))
         likes = (Event(p, "like") for p in shopper.likes)
-        own = request_events(shopper.customer or "", [*shopper.events, *likes], now)
-        if len(own):
-            tables.append(own)
+        tables.append(request_events(shopper.customer or "", [*shopper.events, *likes], now))
         tables = [t for t in tables if len(t)]
         if not tables:
             return {}
