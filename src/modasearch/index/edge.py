@@ -20,6 +20,11 @@ def _vector(query: VectorQuery) -> Any:
     return to_vector(qe, query)
 
 
+# Int8 scores alone reorder close neighbours (text-to-photo scores differ in the third decimal):
+# re-score twice the asked number with the original vectors.
+RESCORED = qe.SearchParams(quantization=qe.QuantizationSearchParams(rescore=True, oversampling=2.0))
+
+
 class EdgeBackend:
     def __init__(self, shard: qe.EdgeShard) -> None:
         self.shard = shard
@@ -104,6 +109,7 @@ class EdgeBackend:
             offset=offset,
             query=qe.Query.Nearest(_vector(query), using=query.using),
             filter=edge_filter(conditions),
+            params=RESCORED,
             with_payload=False,
         )
 
@@ -130,7 +136,12 @@ class EdgeBackend:
     ) -> list[Hit]:
         flt = edge_filter(conditions)
         prefetches = [
-            qe.Prefetch(limit=candidates, query=qe.Query.Nearest(_vector(q), using=q.using), filter=flt)
+            qe.Prefetch(
+                limit=candidates,
+                query=qe.Query.Nearest(_vector(q), using=q.using),
+                filter=flt,
+                params=RESCORED,
+            )
             for q in queries
         ]
         request = qe.QueryRequest(

@@ -38,6 +38,12 @@ def _vector(query: VectorQuery) -> Any:
     return to_vector(qm, query)
 
 
+# as in the embedded backend: int8 finds the candidates, the original vectors order them
+RESCORED = (
+    qm.SearchParams(quantization=qm.QuantizationSearchParams(rescore=True, oversampling=2.0)) if qm else None
+)
+
+
 class QdrantServerBackend:
     def __init__(self, client: Any, collection: str) -> None:
         self.client = client
@@ -121,6 +127,7 @@ class QdrantServerBackend:
             query=_vector(query),
             using=query.using,
             query_filter=server_filter(conditions),
+            search_params=RESCORED,
             limit=limit,
             offset=offset,
             with_payload=False,
@@ -132,7 +139,9 @@ class QdrantServerBackend:
     ) -> list[list[Hit]]:
         flt = server_filter(conditions)
         requests = [
-            qm.QueryRequest(query=_vector(q), using=q.using, filter=flt, limit=limit, with_payload=False)
+            qm.QueryRequest(
+                query=_vector(q), using=q.using, filter=flt, params=RESCORED, limit=limit, with_payload=False
+            )
             for q in queries
         ]
         return [to_hits(r.points) for r in self.client.query_batch_points(self.collection, requests=requests)]
@@ -149,7 +158,8 @@ class QdrantServerBackend:
     ) -> list[Hit]:
         flt = server_filter(conditions)
         prefetch = [
-            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, limit=candidates) for q in queries
+            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, params=RESCORED, limit=candidates)
+            for q in queries
         ]
         response = self.client.query_points(
             self.collection,
