@@ -48,6 +48,8 @@ class QdrantServerBackend:
     def __init__(self, client: Any, collection: str) -> None:
         self.client = client
         self.collection = collection
+        # local mode (a path or ":memory:") searches exactly, and warns when given search params
+        self.params = None if type(getattr(client, "_client", None)).__name__ == "QdrantLocal" else RESCORED
 
     @classmethod
     def create(cls, client: Any, collection: str, layout: VectorLayout) -> QdrantServerBackend:
@@ -127,7 +129,7 @@ class QdrantServerBackend:
             query=_vector(query),
             using=query.using,
             query_filter=server_filter(conditions),
-            search_params=RESCORED,
+            search_params=self.params,
             limit=limit,
             offset=offset,
             with_payload=False,
@@ -140,7 +142,12 @@ class QdrantServerBackend:
         flt = server_filter(conditions)
         requests = [
             qm.QueryRequest(
-                query=_vector(q), using=q.using, filter=flt, params=RESCORED, limit=limit, with_payload=False
+                query=_vector(q),
+                using=q.using,
+                filter=flt,
+                params=self.params,
+                limit=limit,
+                with_payload=False,
             )
             for q in queries
         ]
@@ -158,7 +165,7 @@ class QdrantServerBackend:
     ) -> list[Hit]:
         flt = server_filter(conditions)
         prefetch = [
-            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, params=RESCORED, limit=candidates)
+            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, params=self.params, limit=candidates)
             for q in queries
         ]
         response = self.client.query_points(
