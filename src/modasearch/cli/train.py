@@ -32,6 +32,9 @@ def align_command(
     title_probability: Annotated[
         float, typer.Option(help="Share of titles (vs attribute prompts) as texts.")
     ] = 0.5,
+    attribute_weight: Annotated[
+        float, typer.Option(min=0, help="Weight of auxiliary attribute classifiers on the photo vector.")
+    ] = 0.0,
 ) -> None:
     """Train the text-image aligner on a catalog's photos and titles; report held-out metrics."""
     from modasearch.catalog import load_catalog
@@ -45,7 +48,11 @@ def align_command(
         loaded, report = load_catalog(catalog, fmt)  # type: ignore[arg-type]
     print_report(report, 5)
     config = AlignConfig(
-        epochs=epochs, seed=seed, colour_weight=colour_weight, title_probability=title_probability
+        epochs=epochs,
+        seed=seed,
+        colour_weight=colour_weight,
+        title_probability=title_probability,
+        attribute_weight=attribute_weight,
     )
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
     with progress_bar("photo features") as update:

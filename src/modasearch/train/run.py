@@ -92,7 +92,12 @@ def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, 
     lines = [
         f"# Text-image aligner: {meta['name']}",
         "",
-        "Linear heads trained with a multi-positive symmetric InfoNCE loss on frozen features:",
+        "Linear heads trained with a multi-positive symmetric InfoNCE loss on frozen features"
+        + (
+            ", plus classifiers of the first three attributes on the photo vector (training only):"
+            if report["config"].get("attribute_weight")
+            else ":"
+        ),
         f"- photos: {meta['image_features']}",
         f"- texts: {meta['text_features']}",
         f"- data: {meta['catalog']} ({split['train']} train / {split['validation']} validation / "
