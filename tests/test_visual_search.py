@@ -22,6 +22,10 @@ def _types(engine: Engine, ids: list[str]) -> list[str]:
     return [str(engine.get(i).attributes["articleType"]) for i in ids]  # type: ignore[union-attr]
 
 
+def engine_colour(engine: Engine, product_id: str) -> str:
+    return str(engine.get(product_id).attributes["baseColour"])  # type: ignore[union-attr]
+
+
 def test_every_demo_photo_is_indexed(demo_engine: Engine) -> None:
     assert "image" in demo_engine.modes
     assert demo_engine.manifest.counts["photos"] == 432 and demo_engine.manifest.counts["photos_skipped"] == 0
@@ -55,6 +59,11 @@ def test_photo_steered_by_text_and_filters(demo_engine: Engine) -> None:
     plain = demo_engine.search_image(photo, k=10)
     steered = demo_engine.search_image(photo, k=10, text="black", text_weight=0.5)
     assert steered.query == "photo + 'black'" and steered.ids() != plain.ids()
+    # "this, but in black": the colour the text names filters; the photo still ranks (Nike first)
+    assert {engine_colour(demo_engine, i) for i in steered.ids()} == {"Black"}
+    assert demo_engine.get(steered.ids()[0]).title.startswith("Nike")  # type: ignore[union-attr]
+    own = demo_engine.search_image(photo, k=5, text="black", filters={"baseColour": "Red"})
+    assert {engine_colour(demo_engine, i) for i in own.ids()} == {"Red"}  # the caller's filter wins
     filtered = demo_engine.search_image(photo, k=5, filters={"gender": "Women"})
     assert all(demo_engine.get(i).attributes["gender"] == "Women" for i in filtered.ids())  # type: ignore[union-attr]
     with pytest.raises(QueryError, match="text_weight must be between 0 and 1"):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from modasearch.index.types import Hit, IndexBackend, VectorQuery
+from modasearch.index.types import Condition, Hit, IndexBackend, VectorQuery
 from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
 from modasearch.search.filters import Filters, to_conditions
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from modasearch.index.encoding import EncoderSet
     from modasearch.index.manifest import Manifest
     from modasearch.search.results import SearchResults
+    from modasearch.search.understand import ParsedQuery
 
 COLOUR_POOL = 100  # image candidates re-scored with colour
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
@@ -57,6 +58,18 @@ class PhotoSearch:
     def _results(self, *args: Any, **kwargs: Any) -> SearchResults:
         raise NotImplementedError
 
+    if TYPE_CHECKING:  # from StagedSearch, later in Engine's bases (a stub here would shadow it)
+
+        def parsed_conditions(
+            self,
+            parse: ParsedQuery,
+            filters: Filters | None,
+            conditions: tuple[Condition, ...],
+            mode: str = "filter",
+        ) -> tuple[Condition, ...]: ...
+
+        def understand(self, text: str, mode: str) -> ParsedQuery | None: ...
+
     def _photo_page(
         self,
         vectors: dict[str, np.ndarray],
@@ -68,11 +81,13 @@ class PhotoSearch:
         started: float,
         timings: dict[str, float],
         exclude: frozenset[str] = frozenset(),
+        named: tuple[Condition, ...] = (),
     ) -> SearchResults:
+        """`named`: conditions the steering text names, on top of `filters`."""
         check_page(k, offset)
         if colour_weight < 0:
             raise QueryError(f"colour_weight must be >= 0, got {colour_weight}")
-        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab) + named
         image = VectorQuery("image", dense=np.asarray(vectors["image"], dtype=np.float32).tolist())
         colour = vectors.get("colour") if colour_weight > 0 else None
         extra = len(exclude)
@@ -102,7 +117,9 @@ class PhotoSearch:
         """Products that look like `photo` (the bytes of an upload, or a path).
 
         With `text` ("in black") the photo's vector is steered towards the text's,
-        (1 - text_weight) * photo + text_weight * text, and the photo's colours no longer count."""
+        (1 - text_weight) * photo + text_weight * text, the photo's colours no longer count, and the
+        attribute values the text names ("black": baseColour Black) filter the results, unless that
+        would leave none or the caller filters that field."""
         started = time.perf_counter()
         visual = self.encoders.image
         if visual is None:
@@ -114,12 +131,21 @@ class PhotoSearch:
         aligned, colour = visual.photo_vectors([image])
         vectors = {"image": aligned[0], "colour": colour[0]}
         label = "photo"
+        named: tuple[Condition, ...] = ()
         if text and text.strip():
             steer = visual.embed_texts([self._check(text, "image", k, offset)])[0]
             vectors = {"image": (1 - text_weight) * aligned[0] + text_weight * steer}
             label = f"photo + {text.strip()!r}"
+            named = self._named_conditions(text, filters)
         timings = {"encode": (time.perf_counter() - t) * 1000}
-        return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, timings)
+        return self._photo_page(
+            vectors, colour_weight, label, k, offset, filters, started, timings, named=named
+        )
+
+    def _named_conditions(self, text: str, filters: Filters | None) -> tuple[Condition, ...]:
+        parse = self.understand(text, "filter")
+        base = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        return self.parsed_conditions(parse, filters, base)[len(base) :] if parse else ()
 
     def search_colour(
         self, colour: str, k: int = 10, offset: int = 0, filters: Filters | None = None
