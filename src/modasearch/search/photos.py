@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from modasearch.index.encoding import EncoderSet
     from modasearch.index.manifest import Manifest
     from modasearch.search.results import SearchResults
-    from modasearch.search.understand import ParsedQuery
 
 COLOUR_POOL = 100  # image candidates re-scored with colour
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
@@ -60,15 +59,7 @@ class PhotoSearch:
 
     if TYPE_CHECKING:  # from StagedSearch, later in Engine's bases (a stub here would shadow it)
 
-        def parsed_conditions(
-            self,
-            parse: ParsedQuery,
-            filters: Filters | None,
-            conditions: tuple[Condition, ...],
-            mode: str = "filter",
-        ) -> tuple[Condition, ...]: ...
-
-        def understand(self, text: str, mode: str) -> ParsedQuery | None: ...
+        def named_conditions(self, text: str, filters: Filters | None) -> tuple[Condition, ...]: ...
 
     def _photo_page(
         self,
@@ -136,16 +127,11 @@ class PhotoSearch:
             steer = visual.embed_texts([self._check(text, "image", k, offset)])[0]
             vectors = {"image": (1 - text_weight) * aligned[0] + text_weight * steer}
             label = f"photo + {text.strip()!r}"
-            named = self._named_conditions(text, filters)
+            named = self.named_conditions(text, filters)
         timings = {"encode": (time.perf_counter() - t) * 1000}
         return self._photo_page(
             vectors, colour_weight, label, k, offset, filters, started, timings, named=named
         )
-
-    def _named_conditions(self, text: str, filters: Filters | None) -> tuple[Condition, ...]:
-        parse = self.understand(text, "filter")
-        base = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
-        return self.parsed_conditions(parse, filters, base)[len(base) :] if parse else ()
 
     def search_colour(
         self, colour: str, k: int = 10, offset: int = 0, filters: Filters | None = None

@@ -103,6 +103,12 @@ class StagedSearch:
         combined = conditions + extra
         return combined if self.backend.count(combined) > 0 else conditions
 
+    def named_conditions(self, text: str, filters: Filters | None) -> tuple[Condition, ...]:
+        """The conditions for the values `text` names, beyond `filters` (see `parsed_conditions`)."""
+        parse = self.understand(text, "filter")
+        base = to_conditions(filters, self.manifest.fields, self.manifest.vocab)
+        return self.parsed_conditions(parse, filters, base)[len(base) :] if parse else ()
+
     def candidate_pool(
         self,
         text: str,
