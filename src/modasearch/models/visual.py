@@ -73,14 +73,14 @@ class Hubness:
     centre), the CSLS correction of Conneau et al. (2018), which the index stores as one more
     coordinate (see `Aligner.index_photos`)."""
 
-    bank: np.ndarray  # aligned text vectors, one row per training title
+    bank: np.ndarray  # aligned text vectors (float32 in memory), one row per training title
     k: int
     weight: float
     centre: float
 
     def of(self, photos: np.ndarray) -> np.ndarray:
         """The hubness of aligned photo vectors: mean cosine of their k nearest bank texts."""
-        scores = photos @ self.bank.T.astype(np.float32)
+        scores = photos @ self.bank.T
         k = min(self.k, scores.shape[1])
         return np.asarray(np.partition(scores, -k, axis=1)[:, -k:].mean(1))
 
@@ -179,7 +179,7 @@ class Aligner:
             hubness = None
             if settings is not None and "hubness_bank" in data.files:
                 hubness = Hubness(
-                    data["hubness_bank"],
+                    data["hubness_bank"].astype(np.float32),  # converted once, not per photo
                     int(settings["k"]),
                     float(settings["weight"]),
                     float(settings["centre"]),

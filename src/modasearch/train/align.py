@@ -112,7 +112,8 @@ def with_hubness(
     prompts: the correction helps long, specific queries and can hurt one-word ones). The bank is the
     training titles, each once."""
     titles = sorted({data.product_texts[r][0] for r in train_rows})
-    bank = aligner.embed_texts(data.text_vectors[titles]).astype(np.float16)
+    # rounded as the file stores it (float16), kept as float32 for the products at query time
+    bank = aligner.embed_texts(data.text_vectors[titles]).astype(np.float16).astype(np.float32)
     centre_of = aligner.embed_images(data.features[train_rows])
     candidates = [aligner]
     for k in HUBNESS_K:
@@ -234,7 +235,11 @@ def train_aligner(
         "best_epoch": best[2],
         "history": history,
         "split": {"train": len(train), "validation": len(val), "heldout": len(heldout)},
-        "heldout_rows": [row[p] for p in heldout],
+        "rows": {  # positions in `data` of each part, for the caller (not written to report.json)
+            "train": train_rows.tolist(),
+            "validation": val_rows,
+            "heldout": [row[p] for p in heldout],
+        },
     }
     return best[1], report
 

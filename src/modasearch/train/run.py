@@ -21,7 +21,6 @@ from modasearch.train.align import (
     AlignConfig,
     TrainingData,
     build_training_data,
-    split_ids,
     title_recall,
     train_aligner,
     with_hubness,
@@ -156,9 +155,8 @@ def train_align(
         "command": command,
     }
     aligner, report = train_aligner(data, config, meta, log)
-    train, val, _ = split_ids(data.product_ids, config)
-    row = {pid: i for i, pid in enumerate(data.product_ids)}
-    seen = [row[p] for p in train + val]  # the held-out photos' labels stay out of every choice
+    rows = report.pop("rows")
+    seen = rows["train"] + rows["validation"]  # the held-out photos' labels stay out of every choice
 
     def prompts_score(candidate: Aligner) -> float:
         return sum(
@@ -167,15 +165,14 @@ def train_align(
         )
 
     aligner, report["hubness_grid"] = with_hubness(
-        aligner, data, [row[p] for p in train], [row[p] for p in val], prompts_score
+        aligner, data, rows["train"], rows["validation"], prompts_score
     )
     hubness = aligner.hubness
-    log(f"hubness correction: k {hubness.k}, weight {hubness.weight}" if hubness else "no hubness correction")
     chosen = f"k {hubness.k}, weight {hubness.weight}" if hubness else "none (it did not help)"
-    metrics = evaluate_aligner(aligner, data, catalog, report["heldout_rows"])
+    log(f"hubness correction: {chosen}")
+    metrics = evaluate_aligner(aligner, data, catalog, rows["heldout"])
     aligner.meta["metrics"] = metrics
     aligner.save(out_dir)
-    report.pop("heldout_rows")
     (out_dir / "report.json").write_text(
         json.dumps({**report, "metrics": metrics, "skipped": photos.skipped}, indent=2) + "\n"
     )
