@@ -119,7 +119,8 @@ def test_type_a_query_see_suggestions_then_results(page: Any) -> None:
 def test_a_facet_changes_counts_and_results(page: Any) -> None:
     page.fill("#q", "shoes")
     page.press("#q", "Enter")
-    page.wait_for_selector("#facets fieldset[data-field=gender]")
+    # the landing page shows facets too: wait for the status line of the query's own results
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('every word')")
     before = page.inner_text("#facets fieldset[data-field=articleType]")
     matches_before = _matches(page)
     page.check("#facets fieldset[data-field=gender] input[value=Women]")
