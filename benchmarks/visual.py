@@ -26,8 +26,10 @@ from modasearch.models.builtin import DEFAULT_IMAGE, asset_dir
 from modasearch.models.images import open_image
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.visual import photo_features
+from modasearch.search.photos import CONSENSUS_WEIGHT
 
 COLOUR_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+CONSENSUS_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 # Kaggle baseColour names and a swatch for each (the palette's sRGB where the names agree)
 SWATCHES = {
     "Black": "#141414",
@@ -121,7 +123,11 @@ def main() -> None:
             t = time.perf_counter()
             engine.search_image(photo, k=10, text="in black")
             steered.append((time.perf_counter() - t) * 1000)
-        by_weight = {w: consistency(engine, heldout, by_id, colour_weight=w) for w in COLOUR_WEIGHTS}
+        by_weight = {
+            (w, c): consistency(engine, heldout, by_id, colour_weight=w, consensus_weight=c)
+            for w in COLOUR_WEIGHTS
+            for c in CONSENSUS_WEIGHTS
+        }
         fused = consistency(engine, heldout, by_id, by="fused")
         attr = {
             (field, minimum): attribute_precision(engine, catalog.products, field, minimum)
@@ -135,10 +141,11 @@ def main() -> None:
                 np.mean([by_id[i].attributes.get("baseColour") == name for i in top])
             )
     p50, p95 = percentiles(latency)
-    type_share, colour_share = by_weight[DEFAULT_COLOUR_WEIGHT]
+    type_share, colour_share = by_weight[DEFAULT_COLOUR_WEIGHT, CONSENSUS_WEIGHT]
+    plain_type, plain_colour = by_weight[DEFAULT_COLOUR_WEIGHT, 0.0]
     swatch_mean = float(np.mean(list(swatch_precision.values())))
     swatches = ", ".join(f"{n} {p:.1f}" for n, p in swatch_precision.items())
-    sweep = "\n".join(f"| {w:g} | {t:.3f} | {c:.3f} |" for w, (t, c) in by_weight.items())
+    sweep = "\n".join(f"| {w:g} | {c:g} | {t:.3f} | {col:.3f} |" for (w, c), (t, col) in by_weight.items())
     s50, s95 = percentiles(steered)
     attr_rows = "\n".join(
         f"| {field} | {attr[field, 1][0]:.3f} ({attr[field, 1][1]} values) "
@@ -159,6 +166,7 @@ Machine: {machine()}; commit {git_commit()}. Command: `python benchmarks/visual.
 | photo + text ("in black") p50 / p95 | {s50:.1f} / {s95:.1f} ms | |
 | similar items of {len(heldout)} held-out products: same articleType in top 5 | {type_share:.3f} | >= 0.90 |
 | same baseColour in top 5 | {colour_share:.3f} | >= 0.80 |
+| the same without consensus (`consensus_weight=0`) | {plain_type:.3f} / {plain_colour:.3f} | |
 | the same with `by="fused"` (photo and product text, RRF) | {fused[0]:.3f} type / {fused[1]:.3f} colour | |
 | colour swatch search: baseColour P@10, mean of {len(SWATCHES)} colours (untrained) | {swatch_mean:.3f} | |
 
@@ -172,13 +180,16 @@ second column keeps the values with at least 10:
 
 Throughput over {args.photos} photos, latency over {args.queries} held-out photos as uploads, on the
 9,583-photo index. Held-out products are the 20% the aligner never saw (kagl-t2i's split).
-Similar items re-score the top 100 by the aligned photo vector with cos(image) + w * cos(colour); w
-(default {DEFAULT_COLOUR_WEIGHT:g}) against the share of the top 5 with the same attribute:
+Similar items re-score the top 100 by the aligned photo vector with
+cos(image) + w * cos(colour) + c * consensus, where consensus is, summed over the catalog's keyword
+attributes, the share of the 20 closest items' vote (weights exp((score - best) / 0.05)) that the
+item's own value won (search/consensus.py). Defaults w = {DEFAULT_COLOUR_WEIGHT:g}, c = {CONSENSUS_WEIGHT:g};
+the share of the top 5 with the same attribute:
 
 Swatch search P@10 by colour: {swatches}.
 
-| colour weight | same articleType | same baseColour |
-|---|---|---|
+| colour weight w | consensus weight c | same articleType | same baseColour |
+|---|---|---|---|
 {sweep}
 """
     write_section("visual", body)

@@ -1,7 +1,9 @@
 """Search by photo and similar items: candidates by the `image` vector (what the garment is), re-scored
-with the `colour` vector (which colours it has) when the query is a photo:
-score = cos(image) + colour_weight * cos(colour). Rank fusion (RRF) of the two lists was measured
-first and gave up too much article-type consistency for the colour it gained (benchmarks/RESULTS.md)."""
+with the `colour` vector (which colours it has) when the query is a photo, and with the attribute values
+the closest candidates agree on (search/consensus.py):
+score = cos(image) + colour_weight * cos(colour) + consensus_weight * consensus.
+Rank fusion (RRF) of image and colour lists was measured first and gave up too much article-type
+consistency for the colour it gained (benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from modasearch.index.payload import PHOTO_COLOURS, TOP_LEVEL_FIELDS
 from modasearch.index.types import Condition, Hit, IndexBackend, VectorQuery
 from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
+from modasearch.search.consensus import consensus_bonus
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
 
@@ -22,21 +26,25 @@ if TYPE_CHECKING:
     from modasearch.index.manifest import Manifest
     from modasearch.search.results import SearchResults
 
-COLOUR_POOL = 100  # image candidates re-scored with colour
+COLOUR_POOL = 100  # image candidates re-scored with colour and consensus
+CONSENSUS_WEIGHT = 0.5  # per attribute field: chosen on the held-out Kaggle products (RESULTS.md)
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
 
 
-def rescore_by_colour(
-    backend: IndexBackend, candidates: list[Hit], colour: np.ndarray, weight: float
-) -> list[Hit]:
+def colour_bonus(backend: IndexBackend, candidates: list[Hit], colour: np.ndarray | None) -> list[float]:
+    if colour is None:
+        return [0.0] * len(candidates)
     stored = backend.vectors([h.id for h in candidates], "colour")
     query = np.asarray(colour, dtype=np.float32)
+    return [float(np.dot(query, stored[h.id])) if h.id in stored else 0.0 for h in candidates]
 
-    def score(hit: Hit) -> float:
-        vector = stored.get(hit.id)
-        return hit.score + (weight * float(np.dot(query, vector)) if vector is not None else 0.0)
 
-    rescored = [Hit(h.id, score(h), h.payload) for h in candidates]
+def rescore(candidates: list[Hit], *bonuses: tuple[float, list[float]]) -> list[Hit]:
+    """Candidates by score + the sum of weight * bonus, best first (ties by id)."""
+    scores = [h.score for h in candidates]
+    for weight, bonus in bonuses:
+        scores = [s + weight * b for s, b in zip(scores, bonus, strict=True)]
+    rescored = [Hit(h.id, s, h.payload) for h, s in zip(candidates, scores, strict=True)]
     return sorted(rescored, key=lambda h: (-h.score, h.id))
 
 
@@ -73,27 +81,47 @@ class PhotoSearch:
         timings: dict[str, float],
         exclude: frozenset[str] = frozenset(),
         named: tuple[Condition, ...] = (),
+        consensus_weight: float = 0.0,
     ) -> SearchResults:
         """`named`: conditions the steering text names, on top of `filters`."""
         check_page(k, offset)
-        if colour_weight < 0:
-            raise QueryError(f"colour_weight must be >= 0, got {colour_weight}")
+        for name, weight in (("colour_weight", colour_weight), ("consensus_weight", consensus_weight)):
+            if weight < 0:
+                raise QueryError(f"{name} must be >= 0, got {weight}")
         conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab) + named
         image = VectorQuery("image", dense=np.asarray(vectors["image"], dtype=np.float32).tolist())
         colour = vectors.get("colour") if colour_weight > 0 else None
         extra = len(exclude)
 
         def fetch(n: int) -> list[Hit]:
-            if colour is None:
+            if colour is None and consensus_weight == 0:
                 return self.backend.search(image, conditions, n + extra)
-            candidates = self.backend.search(image, conditions, max(COLOUR_POOL, n + extra))
-            return rescore_by_colour(self.backend, candidates, colour, colour_weight)[: n + extra]
+            found = self.backend.search(image, conditions, max(COLOUR_POOL, n + extra))
+            candidates = [h for h in found if h.id not in exclude]
+            consensus = []
+            if consensus_weight:  # search hits carry no payload: the vote reads the candidates' labels
+                payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in candidates])}
+                labelled = [Hit(h.id, h.score, payloads.get(h.id, {})) for h in candidates]
+                consensus = consensus_bonus(labelled, self._vote_fields())
+            return rescore(
+                candidates,
+                (colour_weight, colour_bonus(self.backend, candidates, colour)),
+                (consensus_weight, consensus or [0.0] * len(candidates)),
+            )[: n + extra]
 
         t = time.perf_counter()
         hits = [h for h in stable_page(fetch, 0, offset + k + extra) if h.id not in exclude][
             offset : offset + k
         ]
         return self._results(label, "image", hits, offset, started, t, timings)
+
+    def _vote_fields(self) -> list[str]:
+        """The catalog's keyword attributes (articleType, baseColour, ...), not the engine's own fields."""
+        return [
+            name
+            for name, kind in self.manifest.fields.items()
+            if kind == "keyword" and name not in TOP_LEVEL_FIELDS and name != PHOTO_COLOURS
+        ]
 
     def search_image(
         self,
@@ -104,13 +132,14 @@ class PhotoSearch:
         text: str | None = None,
         text_weight: float = 0.3,
         colour_weight: float = 0.5,
+        consensus_weight: float = CONSENSUS_WEIGHT,
     ) -> SearchResults:
         """Products that look like `photo` (the bytes of an upload, or a path).
 
         With `text` ("in black") the photo's vector is steered towards the text's,
-        (1 - text_weight) * photo + text_weight * text, the photo's colours no longer count, and the
-        attribute values the text names ("black": baseColour Black) filter the results, unless that
-        would leave none or the caller filters that field."""
+        (1 - text_weight) * photo + text_weight * text, the photo's colours and its neighbours'
+        consensus no longer count, and the attribute values the text names ("black": baseColour Black)
+        filter the results, unless that would leave none or the caller filters that field."""
         started = time.perf_counter()
         visual = self.encoders.image
         if visual is None:
@@ -128,9 +157,19 @@ class PhotoSearch:
             vectors = {"image": (1 - text_weight) * aligned[0] + text_weight * steer}
             label = f"photo + {text.strip()!r}"
             named = self.named_conditions(text, filters)
+            consensus_weight = 0.0  # the text asks to move away from what the photo's neighbours share
         timings = {"encode": (time.perf_counter() - t) * 1000}
         return self._photo_page(
-            vectors, colour_weight, label, k, offset, filters, started, timings, named=named
+            vectors,
+            colour_weight,
+            label,
+            k,
+            offset,
+            filters,
+            started,
+            timings,
+            named=named,
+            consensus_weight=consensus_weight,
         )
 
     def search_colour(

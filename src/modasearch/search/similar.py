@@ -12,7 +12,7 @@ import numpy as np
 from modasearch.index.types import Condition, VectorQuery, point_id
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
-from modasearch.search.photos import PhotoSearch
+from modasearch.search.photos import CONSENSUS_WEIGHT, PhotoSearch
 from modasearch.search.results import SearchResults
 
 RRF_K = 60
@@ -31,10 +31,12 @@ class SimilarItems(PhotoSearch):
         colour_weight: float = 0.5,
         by: SimilarBy | str = "auto",
         variants: bool = False,
+        consensus_weight: float = CONSENSUS_WEIGHT,
     ) -> SearchResults:
         """`by="auto"` uses the photo when the product has one, its text (dense vector) otherwise;
         "fused" ranks by both (RRF). The product's own colour variants (same group_id) are left out
-        unless `variants` is true."""
+        unless `variants` is true. By photo, the attribute values the closest items agree on count
+        (`consensus_weight`, see search/consensus.py)."""
         started = time.perf_counter()
         if by not in ("auto", "image", "text", "fused"):
             raise QueryError(f"similar items by {by!r}: use 'auto', 'image', 'text' or 'fused'")
@@ -51,7 +53,18 @@ class SimilarItems(PhotoSearch):
         if by == "fused" and "image" in vectors and "dense" in self.modes:
             return self._similar_fused(ask, vectors["image"])
         if "image" in vectors:
-            return self._photo_page(vectors, colour_weight, label, k, offset, filters, started, {}, exclude)
+            return self._photo_page(
+                vectors,
+                colour_weight,
+                label,
+                k,
+                offset,
+                filters,
+                started,
+                {},
+                exclude,
+                consensus_weight=consensus_weight,
+            )
         if by == "image":
             raise QueryError(f"product {product_id!r} has no usable photo: no similar-looking items to show")
         return self._similar_text(ask)

@@ -1,0 +1,57 @@
+"""Neighbour consensus for photo queries: the attribute values the closest results agree on.
+
+A photo's nearest neighbours vote, each with weight exp((score - best) / temperature), for the value
+they hold in each keyword attribute (articleType, baseColour, ...). Every candidate then gains
+`weight` times the share of the vote its own values won, per field. A sandal among trainers that
+merely photographs alike falls below the trainers, and the colour most neighbours share rises.
+It is query-side label propagation: it reads only the photo's neighbours and the catalog's own
+labels, so it works on any catalog and needs no training. Measured in benchmarks/RESULTS.md
+(section visual): on 1,917 held-out Kaggle products, the same articleType in the top 5 rose from
+0.79 to 0.87 and the same baseColour from 0.54 to 0.60.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from modasearch.index.types import Hit
+
+NEIGHBOURS = 20
+TEMPERATURE = 0.05
+
+
+def _value(hit: Hit, field: str) -> str | None:
+    value = (hit.payload.get("attributes") or {}).get(field)
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def consensus_bonus(
+    candidates: Sequence[Hit],
+    fields: Sequence[str],
+    neighbours: int = NEIGHBOURS,
+    temperature: float = TEMPERATURE,
+) -> list[float]:
+    """Per candidate (in the given order, best first): the summed share, over `fields`, of the
+    neighbours' vote that the candidate's own values won. Between 0 and len(fields)."""
+    voters = list(candidates[:neighbours])
+    if not voters:
+        return []
+    best = max(h.score for h in voters)
+    weights = [math.exp((h.score - best) / temperature) for h in voters]
+    total = sum(weights)
+    bonus = [0.0] * len(candidates)
+    for field in fields:
+        shares: dict[str, float] = defaultdict(float)
+        for hit, weight in zip(voters, weights, strict=True):
+            value = _value(hit, field)
+            if value is not None:
+                shares[value] += weight / total
+        for i, hit in enumerate(candidates):
+            value = _value(hit, field)
+            if value is not None:
+                bonus[i] += shares.get(value, 0.0)
+    return bonus
