@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modasearch.models.visual import Aligner, Hubness, VisualModel
+from modasearch.models.visual import Aligner, Hubness, VisualModel, correction_strength
 
 
 def _aligner(hubness: Hubness | None) -> Aligner:
@@ -31,7 +31,7 @@ def test_index_vectors_subtract_the_correction_from_text_scores() -> None:
     aligner = _aligner(hubness)
     photos = np.array([[1, 0, 0], [0.8, 0.6, 0], [0.7, 0, 0.714]], dtype=np.float32)
     text = np.array([[0.9, 0.3, 0.3]], dtype=np.float32)
-    stored, query = aligner.index_photos(photos), aligner.index_texts(text)
+    stored, query = aligner.index_photos(photos), aligner.index_texts(text, ["four words long title"])
     assert stored.shape == (3, 4) and query.shape == (1, 4) and aligner.index_dim == 4
     assert np.allclose(np.linalg.norm(stored, axis=1), 1) and np.allclose(np.linalg.norm(query), 1)
     plain = aligner.embed_texts(text) @ aligner.embed_images(photos).T
@@ -42,6 +42,16 @@ def test_index_vectors_subtract_the_correction_from_text_scores() -> None:
     assert np.allclose(np.diag(stored @ stored.T), 1)  # a photo query still matches itself exactly
     without = _aligner(None)
     assert without.index_photos(photos).shape == (3, 3) and without.index_dim == 3
+    one_word = aligner.index_texts(text, ["Black"])  # a one-word query takes no correction
+    offsets = -(hubness.of(aligner.embed_images(photos)) - 0.6)  # weight 1
+    assert np.allclose(one_word @ stored.T, plain / np.sqrt(1 + offsets**2), atol=1e-6)
+
+
+def test_short_queries_take_less_of_the_correction() -> None:
+    strength = correction_strength(
+        ["Black", "Navy Blue", "Black Nike Tshirts", "Nike Men Black Tshirt", "a b c d e"]
+    )
+    assert np.allclose(strength, [0, 1 / 3, 2 / 3, 1, 1])
 
 
 def test_the_correction_survives_a_save_and_load(tmp_path: Path) -> None:

@@ -65,13 +65,24 @@ def photo_colours(images: Sequence[Image.Image]) -> np.ndarray:
     return colour_vectors(np.stack([palette_histogram(img) for img in images]))
 
 
+FULL_CORRECTION_WORDS = 4
+
+
+def correction_strength(texts: Sequence[str]) -> np.ndarray:
+    """How much of the hubness correction a text query takes: none for one word, all from
+    `FULL_CORRECTION_WORDS` words on, linear between. A one-word query ("Black", "Tshirts") asks for
+    the typical item, which is what a hub photo is; a title asks for one product, which hubs crowd out."""
+    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+    return np.clip((words - 1) / (FULL_CORRECTION_WORDS - 1), 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class Hubness:
     """Photos that sit close to every text ("hubs": above all the photos the heads were trained on)
     crowd the top of text queries. A photo's hubness is the mean cosine of its `k` nearest texts in a
     fixed bank (the training titles); text queries rank by cos(text, photo) - weight * (hubness -
     centre), the CSLS correction of Conneau et al. (2018), which the index stores as one more
-    coordinate (see `Aligner.index_photos`)."""
+    coordinate (see `Aligner.index_photos`). Short queries take less of it (`correction_strength`)."""
 
     bank: np.ndarray  # aligned text vectors (float32 in memory), one row per training title
     k: int
@@ -108,19 +119,22 @@ class Aligner:
 
     def index_photos(self, features: np.ndarray) -> np.ndarray:
         """Photo vectors as the index stores them: [v, -weight * (hubness - centre)], unit length.
-        Under cosine a text query [t, 1] then scores cos(t, v) minus the correction (the norms differ
-        from 1 by well under 1%: the centred correction is small), and a photo query matches itself."""
+        Under cosine a text query [t, s] then scores cos(t, v) minus s times the correction (the norms
+        differ from 1 by well under 1%: the centred correction is small), and a photo query matches
+        itself."""
         aligned = self.embed_images(features)
         if self.hubness is None:
             return aligned
         offset = -self.hubness.weight * (self.hubness.of(aligned) - self.hubness.centre)
         return _normalise(np.hstack([aligned, offset[:, None]])).astype(np.float32)
 
-    def index_texts(self, text_vectors: np.ndarray) -> np.ndarray:
+    def index_texts(self, text_vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Text queries as the index compares them: [t, s], s the `correction_strength` of each text."""
         aligned = self.embed_texts(text_vectors)
         if self.hubness is None:
             return aligned
-        return _normalise(np.hstack([aligned, np.ones((len(aligned), 1), np.float32)])).astype(np.float32)
+        strength = correction_strength(texts)[:, None]
+        return _normalise(np.hstack([aligned, strength])).astype(np.float32)
 
     @property
     def version(self) -> str:
@@ -248,7 +262,7 @@ class VisualModel:
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self.text_encoder.encode_query(list(texts))
-        return self.aligner.index_texts(text_features(vectors, texts))
+        return self.aligner.index_texts(text_features(vectors, texts), texts)
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:  # the EncoderSet query interface
         return self.embed_texts(texts)

@@ -86,7 +86,8 @@ def title_recall(
     with the vectors the index stores."""
     images = aligner.index_photos(data.features)
     title_ids = [texts[0] for texts in data.product_texts]
-    queries = aligner.index_texts(data.text_vectors[[title_ids[r] for r in query_rows]])
+    asked = [title_ids[r] for r in query_rows]
+    queries = aligner.index_texts(data.text_vectors[asked], [data.texts[t] for t in asked])
     scores = queries @ images.T
     top = np.argsort(-scores, axis=1)[:, :k]
     titles = np.array(title_ids)

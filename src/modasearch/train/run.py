@@ -16,7 +16,7 @@ from modasearch.models.errors import ModelError
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.onnx_text import OnnxDenseEncoder
 from modasearch.models.registry import load_encoder
-from modasearch.models.visual import Aligner, text_features
+from modasearch.models.visual import FULL_CORRECTION_WORDS, Aligner, text_features
 from modasearch.train.align import (
     AlignConfig,
     TrainingData,
@@ -48,7 +48,7 @@ def attribute_precision(
     images = aligner.index_photos(data.features[rows])
     precisions = []
     for value in (v for v, members in values.items() if len(members) >= minimum):
-        query = aligner.index_texts(data.text_vectors[[text_row[value]]])[0]
+        query = aligner.index_texts(data.text_vectors[[text_row[value]]], [value])[0]
         top = np.argsort(-(images @ query))[:10]
         precisions.append(
             np.mean([by_id[data.product_ids[rows[t]]].attributes.get(attribute) == value for t in top])
@@ -110,7 +110,8 @@ def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, 
         "|---|---|",
         *(f"| {k} | {v:.4f} |" for k, v in metrics.items()),
         "",
-        f"Hubness correction (CSLS against the training titles, chosen on validation): {meta['hubness']}.",
+        f"Hubness correction (CSLS against the training titles, chosen on validation): {meta['hubness']}; "
+        f"a text query takes none of it with one word, all of it from {FULL_CORRECTION_WORDS} words on.",
         "R@10 counts a query as found when any photo with the identical title is in the top 10.",
         "Metrics use the vectors the index stores (with the correction); `values_with_10+` counts only "
         "attribute values held by at least 10 photos of the gallery (P@10 cannot reach 1 otherwise).",
