@@ -49,7 +49,9 @@ class QdrantServerBackend:
         self.client = client
         self.collection = collection
         # local mode (a path or ":memory:") searches exactly, and warns when given search params
-        self.params = None if type(getattr(client, "_client", None)).__name__ == "QdrantLocal" else RESCORED
+        options = getattr(client, "init_options", None) or {}
+        local = options.get("location") == ":memory:" or options.get("path") is not None
+        self.params = None if local else RESCORED
 
     @classmethod
     def create(cls, client: Any, collection: str, layout: VectorLayout) -> QdrantServerBackend:
