@@ -75,7 +75,7 @@ def test_train_align_on_the_demo_photos(tmp_path: Path, monkeypatch: pytest.Monk
     catalog, _ = load_kaggle(DEMO_CATALOG, only_with_images=True)
     out = tmp_path / "aligner"
     metrics = train_align(
-        catalog, out, AlignConfig(epochs=6, patience=3), name="demo-align", log=lambda _: None
+        catalog, out, AlignConfig(epochs=6, patience=3, batch_size=64), name="demo-align", log=lambda _: None
     )
     assert {"heldout_titles_vs_all_photos_R@10", "articleType_P@10_all_photos_values_with_10+"} <= set(
         metrics

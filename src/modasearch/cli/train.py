@@ -12,6 +12,9 @@ import typer
 
 from modasearch.cli.display import console, print_report, progress_bar
 from modasearch.cli.errors import friendly
+from modasearch.train.align import AlignConfig
+
+ALIGN = AlignConfig()  # the option defaults: the settings the shipped aligner was trained with
 
 train_app = typer.Typer(help="Train models (needs the [train] extra for torch).", no_args_is_help=True)
 
@@ -26,20 +29,24 @@ def align_command(
         Path, typer.Option("--out", "-o", help="Folder to write aligner.npz and its model card to.")
     ],
     fmt: Annotated[str, typer.Option("--format", help="auto, hm, kaggle or generic.")] = "auto",
-    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may end sooner).")] = 80,
-    seed: Annotated[int, typer.Option(help="Seed of the splits and the training.")] = 0,
-    colour_weight: Annotated[float, typer.Option(help="Weight of the colour features.")] = 1.0,
+    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping).")] = ALIGN.epochs,
+    seed: Annotated[int, typer.Option(help="Seed of the splits and the training.")] = ALIGN.seed,
+    colour_weight: Annotated[float, typer.Option(help="Colour features' weight.")] = ALIGN.colour_weight,
     title_probability: Annotated[
         float, typer.Option(help="Share of titles (vs attribute prompts) as texts.")
-    ] = 0.5,
+    ] = ALIGN.title_probability,
     attribute_weight: Annotated[
         float, typer.Option(min=0, help="Weight of auxiliary attribute classifiers on the photo vector.")
-    ] = 0.0,
+    ] = ALIGN.attribute_weight,
+    batch_size: Annotated[
+        int, typer.Option(min=2, help="Photos per batch (the contrastive loss's negatives).")
+    ] = ALIGN.batch_size,
+    dim: Annotated[int, typer.Option(min=2, help="Width of the shared space.")] = ALIGN.dim,
 ) -> None:
-    """Train the text-image aligner on a catalog's photos and titles; report held-out metrics."""
+    """Train the text-image aligner on a catalog's photos and titles; report held-out metrics.
+    The defaults are those the shipped aligner was trained with."""
     from modasearch.catalog import load_catalog
     from modasearch.catalog.loaders.kaggle import load_kaggle
-    from modasearch.train.align import AlignConfig
     from modasearch.train.run import train_align
 
     if fmt == "kaggle" or (fmt == "auto" and (catalog / "styles.csv").exists()):
@@ -53,6 +60,8 @@ def align_command(
         colour_weight=colour_weight,
         title_probability=title_probability,
         attribute_weight=attribute_weight,
+        batch_size=batch_size,
+        dim=dim,
     )
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
     with progress_bar("photo features") as update:

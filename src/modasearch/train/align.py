@@ -26,7 +26,7 @@ from modasearch.models.visual import Aligner, Hubness
 class AlignConfig:
     dim: int = 256
     epochs: int = 80
-    batch_size: int = 256
+    batch_size: int = 1024  # chosen on validation among 256, 512, 1024, 2048 (RESULTS.md)
     lr: float = 2e-3
     weight_decay: float = 1e-4
     temperature: float = 0.05
