@@ -98,22 +98,22 @@ class PhotoSearch:
                 return self.backend.search(image, conditions, n + extra)
             found = self.backend.search(image, conditions, max(COLOUR_POOL, n + extra))
             candidates = [h for h in found if h.id not in exclude]
-            consensus = []
-            if consensus_weight:  # search hits carry no payload: the vote reads the candidates' labels
-                payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in candidates])}
-                labelled = [Hit(h.id, h.score, payloads.get(h.id, {})) for h in candidates]
-                consensus = consensus_bonus(labelled, self._vote_fields())
-            return rescore(
-                candidates,
-                (colour_weight, colour_bonus(self.backend, candidates, colour)),
-                (consensus_weight, consensus or [0.0] * len(candidates)),
-            )[: n + extra]
+            bonuses = [(colour_weight, colour_bonus(self.backend, candidates, colour))]
+            if consensus_weight:
+                bonuses.append((consensus_weight, self._consensus(candidates)))
+            return rescore(candidates, *bonuses)[: n + extra]
 
         t = time.perf_counter()
         hits = [h for h in stable_page(fetch, 0, offset + k + extra) if h.id not in exclude][
             offset : offset + k
         ]
         return self._results(label, "image", hits, offset, started, t, timings)
+
+    def _consensus(self, candidates: list[Hit]) -> list[float]:
+        """Search hits carry no payload: the vote reads the candidates' labels from the index."""
+        payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in candidates])}
+        labelled = [Hit(h.id, h.score, payloads.get(h.id, {})) for h in candidates]
+        return consensus_bonus(labelled, self._vote_fields())
 
     def _vote_fields(self) -> list[str]:
         """The catalog's keyword attributes (articleType, baseColour, ...), not the engine's own fields."""
