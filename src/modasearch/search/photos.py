@@ -31,9 +31,7 @@ CONSENSUS_WEIGHT = 0.5  # per attribute field: chosen on the held-out Kaggle pro
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
 
 
-def colour_bonus(backend: IndexBackend, candidates: list[Hit], colour: np.ndarray | None) -> list[float]:
-    if colour is None:
-        return [0.0] * len(candidates)
+def colour_bonus(backend: IndexBackend, candidates: list[Hit], colour: np.ndarray) -> list[float]:
     stored = backend.vectors([h.id for h in candidates], "colour")
     query = np.asarray(colour, dtype=np.float32)
     return [float(np.dot(query, stored[h.id])) if h.id in stored else 0.0 for h in candidates]
@@ -98,7 +96,9 @@ class PhotoSearch:
                 return self.backend.search(image, conditions, n + extra)
             found = self.backend.search(image, conditions, max(COLOUR_POOL, n + extra))
             candidates = [h for h in found if h.id not in exclude]
-            bonuses = [(colour_weight, colour_bonus(self.backend, candidates, colour))]
+            bonuses = []
+            if colour is not None:
+                bonuses.append((colour_weight, colour_bonus(self.backend, candidates, colour)))
             if consensus_weight:
                 bonuses.append((consensus_weight, self._consensus(candidates)))
             return rescore(candidates, *bonuses)[: n + extra]
