@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from modasearch.models.visual import Aligner, Hubness, VisualModel, correction_strength
+from modasearch.models.errors import ModelError
+from modasearch.models.visual import Aligner, Hubness, VisualModel, correction_strength, unit_subspaces
 
 
 def _aligner(hubness: Hubness | None) -> Aligner:
@@ -62,6 +64,22 @@ def test_the_correction_survives_a_save_and_load(tmp_path: Path) -> None:
     assert loaded.hubness is not None and (loaded.hubness.k, loaded.hubness.weight) == (1, 0.75)
     assert loaded.version == aligner.version and "hubness" not in loaded.meta
     assert Aligner.load(tmp_path).version != _aligner(None).version
+
+
+def test_subspaces_score_the_mean_of_their_cosines(tmp_path: Path) -> None:
+    x = unit_subspaces(np.array([[3, 4, 0, 5]], dtype=np.float32), 2)
+    y = unit_subspaces(np.array([[1, 0, 2, 0]], dtype=np.float32), 2)
+    # slices (0.6, 0.8), (0, 1) and (1, 0), (1, 0): cosines 0.6 and 0, mean 0.3
+    assert np.allclose(x, [[0.6, 0.8, 0, 1]] / np.sqrt(2)) and np.isclose((x @ y.T)[0, 0], 0.3)
+    eye, zeros = np.eye(4, dtype=np.float32), np.zeros(4, dtype=np.float32)
+    halves = Aligner(zeros, np.ones(4, np.float32), ((eye, zeros),), eye, zeros, {"name": "halves"}, None, 2)
+    assert np.isclose(halves.embed_texts(np.array([[1, 0, 2, 0]])) @ halves.embed_images(x).T, 0.3)
+    halves.save(tmp_path)
+    loaded = Aligner.load(tmp_path)
+    assert loaded.subspaces == 2 and loaded.version == halves.version and "subspaces" not in loaded.meta
+    assert halves.version != replace(halves, subspaces=1).version
+    with pytest.raises(ModelError, match="3 equal subspaces"):
+        replace(halves, subspaces=3)
 
 
 def test_train_align_on_the_demo_photos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,7 +41,10 @@ def align_command(
     batch_size: Annotated[
         int, typer.Option(min=2, help="Photos per batch (the contrastive loss's negatives).")
     ] = ALIGN.batch_size,
-    dim: Annotated[int, typer.Option(min=2, help="Width of the shared space.")] = ALIGN.dim,
+    dim: Annotated[int, typer.Option(min=2, help="Width of each subspace of the shared space.")] = ALIGN.dim,
+    subspaces: Annotated[
+        int, typer.Option(min=1, help="Subspaces whose cosines are averaged (an ensemble trained as one).")
+    ] = ALIGN.subspaces,
 ) -> None:
     """Train the text-image aligner on a catalog's photos and titles; report held-out metrics.
     The defaults are those the shipped aligner was trained with."""
@@ -62,6 +65,7 @@ def align_command(
         attribute_weight=attribute_weight,
         batch_size=batch_size,
         dim=dim,
+        subspaces=subspaces,
     )
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
     with progress_bar("photo features") as update:

@@ -55,6 +55,14 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
+def unit_subspaces(x: np.ndarray, subspaces: int) -> np.ndarray:
+    """Each row's `subspaces` equal slices at unit length, over the square root of their number: the
+    dot product (and cosine) of two such rows is the mean of their slices' cosines."""
+    slices = x.reshape(len(x), subspaces, -1)
+    slices = slices / np.maximum(np.linalg.norm(slices, axis=-1, keepdims=True), 1e-12)
+    return (slices.reshape(len(x), -1) / np.sqrt(subspaces)).astype(np.float32)
+
+
 def colour_vectors(histograms: np.ndarray) -> np.ndarray:
     """The square root of palette histograms, unit length: the cosine of two is the Bhattacharyya
     coefficient of the histograms."""
@@ -98,7 +106,9 @@ class Hubness:
 
 @dataclass(frozen=True)
 class Aligner:
-    """Heads into the shared space: image features -> (ReLU layers) -> dim, text vectors -> dim."""
+    """Heads into the shared space: image features -> (ReLU layers) -> dim, text vectors -> dim.
+    With `subspaces` > 1 the space is cut into that many equal slices, each compared by its own cosine
+    and the scores averaged (see `unit_subspaces`): an ensemble of similarities trained as one."""
 
     image_mean: np.ndarray
     image_scale: np.ndarray
@@ -107,6 +117,11 @@ class Aligner:
     text_bias: np.ndarray
     meta: dict[str, Any]
     hubness: Hubness | None = None
+    subspaces: int = 1
+
+    def __post_init__(self) -> None:
+        if self.subspaces < 1 or self.dim % self.subspaces:
+            raise ModelError(f"a {self.dim}-d aligner cannot be cut into {self.subspaces} equal subspaces")
 
     @property
     def dim(self) -> int:
@@ -146,6 +161,8 @@ class Aligner:
         if self.hubness is not None:
             digest.update(np.ascontiguousarray(self.hubness.bank, dtype=np.float16).tobytes())
             digest.update(repr((self.hubness.k, self.hubness.weight, self.hubness.centre)).encode())
+        if self.subspaces > 1:
+            digest.update(f"subspaces {self.subspaces}".encode())
         return digest.hexdigest()[:12]
 
     def embed_images(self, features: np.ndarray) -> np.ndarray:
@@ -154,10 +171,10 @@ class Aligner:
             x = x @ weight + bias
             if i < len(self.image_layers) - 1:
                 x = np.maximum(x, 0)
-        return _normalise(x).astype(np.float32)
+        return unit_subspaces(x, self.subspaces)
 
     def embed_texts(self, text_vectors: np.ndarray) -> np.ndarray:
-        return _normalise(text_vectors @ self.text_weight + self.text_bias).astype(np.float32)
+        return unit_subspaces(text_vectors @ self.text_weight + self.text_bias, self.subspaces)
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
@@ -168,6 +185,8 @@ class Aligner:
             arrays[f"image_weight_{i}"], arrays[f"image_bias_{i}"] = weight, bias
         stored: dict[str, np.ndarray] = {k: v.astype(np.float32) for k, v in arrays.items()}
         meta = dict(self.meta)
+        if self.subspaces > 1:
+            meta["subspaces"] = self.subspaces
         if self.hubness is not None:
             stored["hubness_bank"] = self.hubness.bank.astype(np.float16)  # half the bytes, same ranks
             meta["hubness"] = {
@@ -190,6 +209,7 @@ class Aligner:
                 layers.append((data[f"image_weight_{len(layers)}"], data[f"image_bias_{len(layers)}"]))
             meta = json.loads(str(data["meta"]))
             settings = meta.pop("hubness", None)
+            subspaces = int(meta.pop("subspaces", 1))
             hubness = None
             if settings is not None and "hubness_bank" in data.files:
                 hubness = Hubness(
@@ -206,6 +226,7 @@ class Aligner:
                 data["text_bias"],
                 meta,
                 hubness,
+                subspaces,
             )
 
 

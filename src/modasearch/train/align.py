@@ -24,7 +24,9 @@ from modasearch.models.visual import Aligner, Hubness
 
 @dataclass(frozen=True)
 class AlignConfig:
-    dim: int = 256
+    dim: int = 256  # per subspace
+    # the score is the mean cosine over this many subspaces, trained jointly (`Aligner.subspaces`)
+    subspaces: int = 2
     epochs: int = 80
     batch_size: int = 1024  # chosen on validation among 256, 512, 1024, 2048 (RESULTS.md)
     lr: float = 2e-3
@@ -159,18 +161,19 @@ def train_aligner(
     scale[-len(PALETTE) :] /= config.colour_weight
     x_all = torch.from_numpy((data.features - mean) / scale).float()
     t_all = torch.from_numpy(data.text_vectors).float()
+    width = config.dim * config.subspaces
     if config.image_hidden:
         image_head = torch.nn.Sequential(
             torch.nn.Dropout(config.dropout),
             torch.nn.Linear(x_all.shape[1], config.image_hidden),
             torch.nn.ReLU(),
-            torch.nn.Linear(config.image_hidden, config.dim),
+            torch.nn.Linear(config.image_hidden, width),
         )
     else:
-        image_head = torch.nn.Linear(x_all.shape[1], config.dim)
-    text_head = torch.nn.Linear(t_all.shape[1], config.dim)
+        image_head = torch.nn.Linear(x_all.shape[1], width)
+    text_head = torch.nn.Linear(t_all.shape[1], width)
     labels = {a: torch.from_numpy(v).long() for a, v in data.labels.items() if config.attribute_weight > 0}
-    heads = torch.nn.ModuleDict({a: torch.nn.Linear(config.dim, int(v.max()) + 1) for a, v in labels.items()})
+    heads = torch.nn.ModuleDict({a: torch.nn.Linear(width, int(v.max()) + 1) for a, v in labels.items()})
     params = [*image_head.parameters(), *text_head.parameters(), *heads.parameters()]
     optimiser = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
     text_sets = [set(t) for t in data.product_texts]
@@ -184,7 +187,12 @@ def train_aligner(
             text_head.weight.detach().numpy().T.copy(),
             text_head.bias.detach().numpy().copy(),
             meta,
+            subspaces=config.subspaces,
         )
+
+    def unit(x: Any) -> Any:  # `unit_subspaces` in torch
+        slices = torch.nn.functional.normalize(x.reshape(len(x), config.subspaces, -1), dim=-1)
+        return slices.reshape(len(x), -1) / config.subspaces**0.5
 
     best: tuple[float, Aligner | None, int] = (-1.0, None, 0)
     history = []
@@ -202,8 +210,7 @@ def train_aligner(
             # positives[i, j]: product j has text i
             positives = torch.tensor([[t in text_sets[r] for r in rows] for t in chosen], dtype=torch.float32)
             projected = image_head(x_all[rows])
-            images = torch.nn.functional.normalize(projected, dim=-1)
-            texts = torch.nn.functional.normalize(text_head(t_all[chosen]), dim=-1)
+            images, texts = unit(projected), unit(text_head(t_all[chosen]))
             logits = texts @ images.T / config.temperature
             text_to_image = (
                 -(positives / positives.sum(1, keepdim=True) * logits.log_softmax(1)).sum(1).mean()

@@ -91,7 +91,9 @@ def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, 
     lines = [
         f"# Text-image aligner: {meta['name']}",
         "",
-        "Linear heads trained with a multi-positive symmetric InfoNCE loss on frozen features"
+        "Linear heads trained with a multi-positive symmetric InfoNCE loss on frozen features, "
+        f"the score the mean cosine over {report['config']['subspaces']} subspaces of "
+        f"{report['config']['dim']} dimensions"
         + (
             ", plus classifiers of the first three attributes on the photo vector (training only):"
             if report["config"].get("attribute_weight")
