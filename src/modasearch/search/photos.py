@@ -8,6 +8,7 @@ consistency for the colour it gained (benchmarks/RESULTS.md)."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,18 @@ if TYPE_CHECKING:
 COLOUR_POOL = 100  # image candidates re-scored with colour and consensus
 CONSENSUS_WEIGHT = 0.5  # per attribute field: chosen on the held-out Kaggle products (RESULTS.md)
 NO_PHOTOS = "this index has no photo vectors: build it from a catalog with images"
+
+
+@dataclass(frozen=True)
+class PageAsk:
+    """One page of results as the ranking steps need it."""
+
+    label: str
+    k: int
+    offset: int
+    filters: Filters | None
+    started: float  # time.perf_counter() when the request came in
+    exclude: frozenset[str] = frozenset()  # products never shown (the product itself, its variants)
 
 
 def colour_bonus(backend: IndexBackend, candidates: list[Hit], colour: np.ndarray) -> list[float]:
@@ -70,25 +83,21 @@ class PhotoSearch:
     def _photo_page(
         self,
         vectors: dict[str, np.ndarray],
+        ask: PageAsk,
         colour_weight: float,
-        label: str,
-        k: int,
-        offset: int,
-        filters: Filters | None,
-        started: float,
-        timings: dict[str, float],
-        exclude: frozenset[str] = frozenset(),
+        consensus_weight: float,
         named: tuple[Condition, ...] = (),
-        consensus_weight: float = 0.0,
+        timings: dict[str, float] | None = None,
     ) -> SearchResults:
-        """`named`: conditions the steering text names, on top of `filters`."""
-        check_page(k, offset)
+        """`named`: conditions the steering text names, on top of the caller's filters."""
+        check_page(ask.k, ask.offset)
         for name, weight in (("colour_weight", colour_weight), ("consensus_weight", consensus_weight)):
             if weight < 0:
                 raise QueryError(f"{name} must be >= 0, got {weight}")
-        conditions = to_conditions(filters, self.manifest.fields, self.manifest.vocab) + named
+        conditions = to_conditions(ask.filters, self.manifest.fields, self.manifest.vocab) + named
         image = VectorQuery("image", dense=np.asarray(vectors["image"], dtype=np.float32).tolist())
         colour = vectors.get("colour") if colour_weight > 0 else None
+        exclude = ask.exclude
         extra = len(exclude)
 
         def fetch(n: int) -> list[Hit]:
@@ -104,10 +113,9 @@ class PhotoSearch:
             return rescore(candidates, *bonuses)[: n + extra]
 
         t = time.perf_counter()
-        hits = [h for h in stable_page(fetch, 0, offset + k + extra) if h.id not in exclude][
-            offset : offset + k
-        ]
-        return self._results(label, "image", hits, offset, started, t, timings)
+        page = stable_page(fetch, 0, ask.offset + ask.k + extra)
+        hits = [h for h in page if h.id not in exclude][ask.offset : ask.offset + ask.k]
+        return self._results(ask.label, "image", hits, ask.offset, ask.started, t, timings or {})
 
     def _consensus(self, candidates: list[Hit]) -> list[float]:
         """Search hits carry no payload: the vote reads the candidates' labels from the index."""
@@ -159,18 +167,8 @@ class PhotoSearch:
             named = self.named_conditions(text, filters)
             consensus_weight = 0.0  # the text asks to move away from what the photo's neighbours share
         timings = {"encode": (time.perf_counter() - t) * 1000}
-        return self._photo_page(
-            vectors,
-            colour_weight,
-            label,
-            k,
-            offset,
-            filters,
-            started,
-            timings,
-            named=named,
-            consensus_weight=consensus_weight,
-        )
+        ask = PageAsk(label, k, offset, filters, started)
+        return self._photo_page(vectors, ask, colour_weight, consensus_weight, named, timings)
 
     def search_colour(
         self, colour: str, k: int = 10, offset: int = 0, filters: Filters | None = None

@@ -4,7 +4,6 @@ it has no photo or the caller asks; the product itself is never among them."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -12,7 +11,7 @@ import numpy as np
 from modasearch.index.types import Condition, VectorQuery, point_id
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
-from modasearch.search.photos import CONSENSUS_WEIGHT, PhotoSearch
+from modasearch.search.photos import CONSENSUS_WEIGHT, PageAsk, PhotoSearch
 from modasearch.search.results import SearchResults
 
 RRF_K = 60
@@ -48,26 +47,14 @@ class SimilarItems(PhotoSearch):
         wanted = ("image", "colour") if by != "text" and "image" in self.modes else ()
         stored = {name: self.backend.vectors([pid], name) for name in wanted}
         vectors = {name: np.asarray(got[pid]) for name, got in stored.items() if pid in got}
-        label = f"similar to {product_id}"
-        ask = _Ask(pid, product_id, label, k, offset, filters, started, exclude)
+        ask = PageAsk(f"similar to {product_id}", k, offset, filters, started, exclude)
         if by == "fused" and "image" in vectors and "dense" in self.modes:
-            return self._similar_fused(ask, vectors["image"])
+            return self._similar_fused(ask, pid, vectors["image"])
         if "image" in vectors:
-            return self._photo_page(
-                vectors,
-                colour_weight,
-                label,
-                k,
-                offset,
-                filters,
-                started,
-                {},
-                exclude,
-                consensus_weight=consensus_weight,
-            )
+            return self._photo_page(vectors, ask, colour_weight, consensus_weight)
         if by == "image":
             raise QueryError(f"product {product_id!r} has no usable photo: no similar-looking items to show")
-        return self._similar_text(ask)
+        return self._similar_text(ask, pid, product_id)
 
     def _variants(self, group_id: str | None) -> list[str]:
         if not group_id:
@@ -76,10 +63,10 @@ class SimilarItems(PhotoSearch):
             h.id for h in self.backend.scroll((Condition("group_id", equals=group_id),), VARIANTS_MAX, [])
         ]
 
-    def _similar_fused(self, ask: _Ask, image: np.ndarray) -> SearchResults:
+    def _similar_fused(self, ask: PageAsk, pid: str, image: np.ndarray) -> SearchResults:
         check_page(ask.k, ask.offset)
         conditions = to_conditions(ask.filters, self.manifest.fields, self.manifest.vocab)
-        dense = self.backend.vectors([ask.pid], "dense")[ask.pid]
+        dense = self.backend.vectors([pid], "dense")[pid]
         queries = [
             VectorQuery("image", dense=[float(x) for x in image]),
             VectorQuery("dense", dense=list(dense)),
@@ -90,13 +77,13 @@ class SimilarItems(PhotoSearch):
         kept = [h for h in hits if h.id not in ask.exclude][ask.offset : ask.offset + ask.k]
         return self._results(ask.label, "fused", kept, ask.offset, ask.started, t, {})
 
-    def _similar_text(self, ask: _Ask) -> SearchResults:
+    def _similar_text(self, ask: PageAsk, pid: str, product_id: str) -> SearchResults:
         check_page(ask.k, ask.offset)
-        found = self.backend.vectors([ask.pid], "dense") if "dense" in self.modes else {}
-        if ask.pid not in found:
-            raise QueryError(f"this index has no dense text vectors: no similar items for {ask.product_id!r}")
+        found = self.backend.vectors([pid], "dense") if "dense" in self.modes else {}
+        if pid not in found:
+            raise QueryError(f"this index has no dense text vectors: no similar items for {product_id!r}")
         conditions = to_conditions(ask.filters, self.manifest.fields, self.manifest.vocab)
-        query = VectorQuery("dense", dense=list(found[ask.pid]))
+        query = VectorQuery("dense", dense=list(found[pid]))
         t = time.perf_counter()
         extra = len(ask.exclude)
         page = stable_page(
@@ -104,17 +91,3 @@ class SimilarItems(PhotoSearch):
         )
         hits = [h for h in page if h.id not in ask.exclude][ask.offset : ask.offset + ask.k]
         return self._results(ask.label, "dense", hits, ask.offset, ask.started, t, {})
-
-
-@dataclass(frozen=True)
-class _Ask:
-    """One similar-items request, as the ranking steps need it."""
-
-    pid: str
-    product_id: str
-    label: str
-    k: int
-    offset: int
-    filters: Filters | None
-    started: float
-    exclude: frozenset[str]
