@@ -74,7 +74,8 @@ def test_subspaces_score_the_mean_of_their_cosines(tmp_path: Path) -> None:
     eye, zeros = np.eye(4, dtype=np.float32), np.zeros(4, dtype=np.float32)
     halves = Aligner(zeros, np.ones(4, np.float32), ((eye, zeros),), eye, zeros, {"name": "halves"}, None, 2)
     assert np.isclose(halves.embed_texts(np.array([[1, 0, 2, 0]])) @ halves.embed_images(x).T, 0.3)
-    halves.save(tmp_path)
+    with np.load(halves.save(tmp_path)) as stored:  # weight matrices in half precision, the rest not
+        assert stored["text_weight"].dtype == np.float16 and stored["image_mean"].dtype == np.float32
     loaded = Aligner.load(tmp_path)
     assert loaded.subspaces == 2 and loaded.version == halves.version and "subspaces" not in loaded.meta
     assert halves.version != replace(halves, subspaces=1).version

@@ -19,7 +19,7 @@ import numpy as np
 from modasearch.catalog.product import Catalog, Product
 from modasearch.models.colour import PALETTE
 from modasearch.models.errors import missing_extra
-from modasearch.models.visual import Aligner, Hubness
+from modasearch.models.visual import Aligner, Hubness, half_precision
 
 
 @dataclass(frozen=True)
@@ -180,11 +180,13 @@ def train_aligner(
 
     def current() -> Aligner:
         linears = [m for m in image_head.modules() if isinstance(m, torch.nn.Linear)]
-        return Aligner(
+        return Aligner(  # weights rounded as the file stores them: what is evaluated is what ships
             mean.astype(np.float32),
             scale.astype(np.float32),
-            tuple((m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in linears),
-            text_head.weight.detach().numpy().T.copy(),
+            tuple(
+                (half_precision(m.weight.detach().numpy().T), m.bias.detach().numpy().copy()) for m in linears
+            ),
+            half_precision(text_head.weight.detach().numpy().T),
             text_head.bias.detach().numpy().copy(),
             meta,
             subspaces=config.subspaces,
