@@ -86,14 +86,19 @@ def evaluate_aligner(
     return {k: round(v, 4) for k, v in metrics.items()}
 
 
+def _space(config: dict[str, Any]) -> str:
+    if config["subspaces"] == 1:
+        return f"into one {config['dim']}-d space"
+    return f"the score the mean cosine over {config['subspaces']} subspaces of {config['dim']} dimensions"
+
+
 def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, float]) -> str:
     split = report["split"]
     lines = [
         f"# Text-image aligner: {meta['name']}",
         "",
         "Linear heads trained with a multi-positive symmetric InfoNCE loss on frozen features, "
-        f"the score the mean cosine over {report['config']['subspaces']} subspaces of "
-        f"{report['config']['dim']} dimensions"
+        + _space(report["config"])
         + (
             ", plus classifiers of the first three attributes on the photo vector (training only):"
             if report["config"].get("attribute_weight")
