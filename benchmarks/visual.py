@@ -26,6 +26,7 @@ from modasearch.models.builtin import DEFAULT_IMAGE, asset_dir
 from modasearch.models.images import open_image
 from modasearch.models.onnx_image import OnnxImageEncoder
 from modasearch.models.visual import photo_features
+from modasearch.search.consensus import OWN_SHARE
 from modasearch.search.photos import CONSENSUS_WEIGHT
 
 COLOUR_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
@@ -129,6 +130,7 @@ def main() -> None:
             for c in CONSENSUS_WEIGHTS
         }
         fused = consistency(engine, heldout, by_id, by="fused")
+        photo_only = consistency(engine, heldout, by_id, own_share=0.0)
         attr = {
             (field, minimum): attribute_precision(engine, catalog.products, field, minimum)
             for field in ("articleType", "baseColour")
@@ -167,6 +169,7 @@ Machine: {machine()}; commit {git_commit()}. Command: `python benchmarks/visual.
 | similar items of {len(heldout)} held-out products: same articleType in top 5 | {type_share:.3f} | >= 0.90 |
 | same baseColour in top 5 | {colour_share:.3f} | >= 0.80 |
 | the same without consensus (`consensus_weight=0`) | {plain_type:.3f} / {plain_colour:.3f} | |
+| photo alone (`own_share=0`, as for an upload) | {photo_only[0]:.3f} / {photo_only[1]:.3f} | |
 | the same with `by="fused"` (photo and product text, RRF) | {fused[0]:.3f} type / {fused[1]:.3f} colour | |
 | colour swatch search: baseColour P@10, mean of {len(SWATCHES)} colours (untrained) | {swatch_mean:.3f} | |
 
@@ -182,9 +185,11 @@ Throughput over {args.photos} photos, latency over {args.queries} held-out photo
 9,583-photo index. Held-out products are the 20% the aligner never saw (kagl-t2i's split).
 Similar items re-score the top 100 by the aligned photo vector with
 cos(image) + w * cos(colour) + c * consensus, where consensus is, summed over the catalog's keyword
-attributes, the share of the 20 closest items' vote (weights exp((score - best) / 0.05)) that the
-item's own value won (search/consensus.py). Defaults w = {DEFAULT_COLOUR_WEIGHT:g}, c = {CONSENSUS_WEIGHT:g};
-the share of the top 5 with the same attribute:
+attributes, the share of the vote that the item's own value won (search/consensus.py): the query
+product's own values take {OWN_SHARE:g} of the vote, the 20 closest items the rest (weights
+exp((score - best) / 0.05)); an upload has no labels and its neighbours take the whole vote.
+Defaults w = {DEFAULT_COLOUR_WEIGHT:g}, c = {CONSENSUS_WEIGHT:g}; the share of the top 5 with the same
+attribute:
 
 Swatch search P@10 by colour: {swatches}.
 

@@ -39,3 +39,25 @@ def test_every_candidate_votes_when_there_are_fewer_than_the_neighbours() -> Non
     assert bonus == pytest.approx([1.0, 1.0])  # both Tshirts: the whole vote
     assert consensus_bonus([], ("articleType",)) == []
     assert consensus_bonus(CANDIDATES, ()) == [0.0] * 5
+
+
+def test_the_query_products_own_values_take_their_share_of_the_vote() -> None:
+    # similar items of a blue shirt: its own values take half the vote, neighbours a, b, c the rest
+    total = 1 + math.exp(-1) + math.exp(-2)
+    tshirts, shirts = (1 + math.exp(-1)) / total, math.exp(-2) / total
+    red, blue = (1 + math.exp(-2)) / total, math.exp(-1) / total
+    own = {"articleType": "Shirts ", "baseColour": "Blue", "year": 2012.0}  # a number: no own vote
+    bonus = consensus_bonus(CANDIDATES, ("articleType", "baseColour", "year"), neighbours=3, own=own)
+    expected = [
+        (tshirts + red) / 2,
+        tshirts / 2 + 0.5 + blue / 2,
+        0.5 + shirts / 2 + red / 2,
+        0.5 + shirts / 2,
+        0.0,
+    ]
+    assert bonus == pytest.approx(expected, abs=1e-12)
+    assert bonus == pytest.approx([0.832620, 1.077349, 0.922651, 0.545015, 0.0], abs=1e-6)
+    # without a value of its own in a field, the neighbours keep that field's whole vote
+    assert consensus_bonus(CANDIDATES, ("articleType",), neighbours=3, own={"baseColour": "Blue"}) == (
+        pytest.approx(consensus_bonus(CANDIDATES, ("articleType",), neighbours=3))
+    )

@@ -8,6 +8,7 @@ consistency for the colour it gained (benchmarks/RESULTS.md)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from modasearch.index.payload import PHOTO_COLOURS, TOP_LEVEL_FIELDS
 from modasearch.index.types import Condition, Hit, IndexBackend, VectorQuery
 from modasearch.models.colour import parse_hex, swatch_vector
 from modasearch.models.images import open_image
-from modasearch.search.consensus import consensus_bonus
+from modasearch.search.consensus import OWN_SHARE, consensus_bonus
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
 
@@ -42,6 +43,9 @@ class PageAsk:
     filters: Filters | None
     started: float  # time.perf_counter() when the request came in
     exclude: frozenset[str] = frozenset()  # products never shown (the product itself, its variants)
+    # similar items: the product's own attribute values, which take `own_share` of the neighbours' vote
+    own: Mapping[str, Any] | None = None
+    own_share: float = OWN_SHARE
 
 
 def colour_bonus(backend: IndexBackend, candidates: list[Hit], colour: np.ndarray) -> list[float]:
@@ -109,7 +113,7 @@ class PhotoSearch:
             if colour is not None:
                 bonuses.append((colour_weight, colour_bonus(self.backend, candidates, colour)))
             if consensus_weight:
-                bonuses.append((consensus_weight, self._consensus(candidates)))
+                bonuses.append((consensus_weight, self._consensus(candidates, ask)))
             return rescore(candidates, *bonuses)[: n + extra]
 
         t = time.perf_counter()
@@ -117,11 +121,11 @@ class PhotoSearch:
         hits = [h for h in page if h.id not in exclude][ask.offset : ask.offset + ask.k]
         return self._results(ask.label, "image", hits, ask.offset, ask.started, t, timings or {})
 
-    def _consensus(self, candidates: list[Hit]) -> list[float]:
+    def _consensus(self, candidates: list[Hit], ask: PageAsk) -> list[float]:
         """Search hits carry no payload: the vote reads the candidates' labels from the index."""
         payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in candidates])}
         labelled = [Hit(h.id, h.score, payloads.get(h.id, {})) for h in candidates]
-        return consensus_bonus(labelled, self._vote_fields())
+        return consensus_bonus(labelled, self._vote_fields(), own=ask.own, own_share=ask.own_share)
 
     def _vote_fields(self) -> list[str]:
         """The catalog's keyword attributes (articleType, baseColour, ...), not the engine's own fields."""

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 
 from modasearch.index.types import Condition, VectorQuery, point_id
+from modasearch.search.consensus import OWN_SHARE
 from modasearch.search.filters import Filters, to_conditions
 from modasearch.search.paging import QueryError, check_page, stable_page
 from modasearch.search.photos import CONSENSUS_WEIGHT, PageAsk, PhotoSearch
@@ -31,14 +32,18 @@ class SimilarItems(PhotoSearch):
         by: SimilarBy | str = "auto",
         variants: bool = False,
         consensus_weight: float = CONSENSUS_WEIGHT,
+        own_share: float = OWN_SHARE,
     ) -> SearchResults:
         """`by="auto"` uses the photo when the product has one, its text (dense vector) otherwise;
         "fused" ranks by both (RRF). The product's own colour variants (same group_id) are left out
         unless `variants` is true. By photo, the attribute values the closest items agree on count
-        (`consensus_weight`, see search/consensus.py)."""
+        (`consensus_weight`, see search/consensus.py); the product's own values take `own_share` of
+        that vote (0: only what its photo's neighbours share, as for an uploaded photo)."""
         started = time.perf_counter()
         if by not in ("auto", "image", "text", "fused"):
             raise QueryError(f"similar items by {by!r}: use 'auto', 'image', 'text' or 'fused'")
+        if not 0 <= own_share <= 1:
+            raise QueryError(f"own_share must be between 0 and 1, got {own_share}")
         pid = point_id(product_id)
         found = self.backend.retrieve([pid])
         if not found:
@@ -47,7 +52,8 @@ class SimilarItems(PhotoSearch):
         wanted = ("image", "colour") if by != "text" and "image" in self.modes else ()
         stored = {name: self.backend.vectors([pid], name) for name in wanted}
         vectors = {name: np.asarray(got[pid]) for name, got in stored.items() if pid in got}
-        ask = PageAsk(f"similar to {product_id}", k, offset, filters, started, exclude)
+        own = found[0].payload.get("attributes") or None
+        ask = PageAsk(f"similar to {product_id}", k, offset, filters, started, exclude, own, own_share)
         if by == "fused" and "image" in vectors and "dense" in self.modes:
             return self._similar_fused(ask, pid, vectors["image"])
         if "image" in vectors:
