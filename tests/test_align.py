@@ -10,6 +10,7 @@ import pytest
 
 from modasearch.models.errors import ModelError
 from modasearch.models.visual import Aligner, Hubness, VisualModel, correction_strength, unit_subspaces
+from modasearch.train.align import fold_members
 
 
 def _aligner(hubness: Hubness | None) -> Aligner:
@@ -83,6 +84,22 @@ def test_subspaces_score_the_mean_of_their_cosines(tmp_path: Path) -> None:
         replace(halves, subspaces=3)
 
 
+def test_folded_members_score_the_mean_of_their_scores() -> None:
+    eye, swap = np.eye(2, dtype=np.float32), np.array([[0, 1], [1, 0]], dtype=np.float32)
+    zeros, ones = np.zeros(2, dtype=np.float32), np.ones(2, np.float32)
+    first = Aligner(zeros, ones, ((eye, zeros),), eye, zeros, {"name": "a"})
+    second = Aligner(zeros, ones, ((swap, zeros),), eye, zeros, {"name": "b"})
+    photo, text = np.array([[3, 4]], dtype=np.float32), np.array([[1, 0]], dtype=np.float32)
+    # first: cos((3, 4), (1, 0)) = 0.6; second sees the photo as (4, 3): 0.8; folded: their mean 0.7
+    folded = fold_members([first, second])
+    assert folded.subspaces == 2 and folded.dim == 4 and folded.meta == {"name": "a"}
+    assert np.isclose((folded.embed_texts(text) @ folded.embed_images(photo).T)[0, 0], 0.7)
+    assert fold_members([first]) is first
+    hidden = replace(second, image_layers=((eye, zeros), (eye, zeros)))
+    with pytest.raises(ModelError, match="one linear image layer"):
+        fold_members([first, hidden])
+
+
 def test_train_align_on_the_demo_photos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Features, training, the hubness choice, held-out metrics and the model card, on 432 real photos."""
     from modasearch.catalog.loaders.kaggle import load_kaggle
@@ -94,7 +111,11 @@ def test_train_align_on_the_demo_photos(tmp_path: Path, monkeypatch: pytest.Monk
     catalog, _ = load_kaggle(DEMO_CATALOG, only_with_images=True)
     out = tmp_path / "aligner"
     metrics = train_align(
-        catalog, out, AlignConfig(epochs=6, patience=3, batch_size=64), name="demo-align", log=lambda _: None
+        catalog,
+        out,
+        AlignConfig(epochs=6, patience=3, batch_size=64, members=2),
+        name="demo-align",
+        log=lambda _: None,
     )
     assert {"heldout_titles_vs_all_photos_R@10", "articleType_P@10_all_photos_values_with_10+"} <= set(
         metrics
@@ -102,7 +123,9 @@ def test_train_align_on_the_demo_photos(tmp_path: Path, monkeypatch: pytest.Monk
     assert 0.3 < metrics["articleType_P@10_all_photos"] <= 1  # 432 photos, 6 epochs: well above chance
     card = (out / "MODEL_CARD.md").read_text()
     assert "Hubness correction" in card and "demo-align" in card
+    assert "4 subspaces of 256 dimensions (2 aligners of 2 trained apart" in card and "best epochs " in card
     model = VisualModel.load(str(out))
     photo = model.aligner
+    assert photo.subspaces == 4 and photo.dim == 1024
     assert model.dim == photo.dim + (photo.hubness is not None)
     assert model.embed_texts(["red dress"]).shape == (1, model.dim)

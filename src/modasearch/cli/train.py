@@ -45,6 +45,16 @@ def align_command(
     subspaces: Annotated[
         int, typer.Option(min=1, help="Subspaces whose cosines are averaged (an ensemble trained as one).")
     ] = ALIGN.subspaces,
+    members: Annotated[
+        int,
+        typer.Option(min=1, help="Aligners trained apart (seeds seed, seed + 1, ...) and folded into one."),
+    ] = ALIGN.members,
+    patience: Annotated[
+        int, typer.Option(min=1, help="Epochs without a better validation R@10 before stopping.")
+    ] = (ALIGN.patience),
+    text_dropout: Annotated[
+        float, typer.Option(min=0, max=0.9, help="Dropout on the text features while training.")
+    ] = ALIGN.text_dropout,
 ) -> None:
     """Train the text-image aligner on a catalog's photos and titles; report held-out metrics.
     The defaults are those the shipped aligner was trained with."""
@@ -66,6 +76,9 @@ def align_command(
         batch_size=batch_size,
         dim=dim,
         subspaces=subspaces,
+        members=members,
+        patience=patience,
+        text_dropout=text_dropout,
     )
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
     with progress_bar("photo features") as update:

@@ -18,7 +18,7 @@ import numpy as np
 
 from modasearch.catalog.product import Catalog, Product
 from modasearch.models.colour import PALETTE
-from modasearch.models.errors import missing_extra
+from modasearch.models.errors import ModelError, missing_extra
 from modasearch.models.visual import Aligner, Hubness, half_precision
 
 
@@ -33,13 +33,15 @@ class AlignConfig:
     weight_decay: float = 1e-4
     temperature: float = 0.05
     title_probability: float = 0.5
-    patience: int = 8
+    patience: int = 16  # validation R@10 is noisy: 8 stopped runs before their best epoch (RESULTS.md)
     heldout_fraction: float = 0.2
     validation_fraction: float = 0.1
     seed: int = 0
     colour_weight: float = 1.0  # how much louder the palette histogram speaks than one CNN feature
     image_hidden: int = 0  # > 0: a ReLU hidden layer of this width in the image head
     dropout: float = 0.1
+    text_dropout: float = 0.1  # on the text features (sentence vector + hashed words) while training
+    members: int = 3  # aligners trained apart (training seeds seed, seed + 1, ...) and folded into one
     # > 0: auxiliary classifiers of the first three attributes on the photo vector. Off by default:
     # at 0.3 they raised attribute prompts on seen photos but lowered held-out titles and colours
     attribute_weight: float = 0.0
@@ -145,18 +147,77 @@ def _torch() -> Any:
     return torch
 
 
+@dataclass
+class _Member:
+    """What one training run returns: its best aligner (by validation R@10), epoch and history."""
+
+    aligner: Aligner
+    best_epoch: int
+    history: list[dict[str, float]]
+
+
+def fold_members(members: list[Aligner]) -> Aligner:
+    """Aligners trained apart on the same split as one: their heads side by side, every slice a subspace,
+    so the score is the mean cosine over all of them (an ensemble of similarities at the cost of a
+    wider vector). Needs linear image heads and the same feature scaling."""
+    first = members[0]
+    if len(members) == 1:
+        return first
+    if any(len(m.image_layers) != 1 or not np.array_equal(m.image_mean, first.image_mean) for m in members):
+        raise ModelError("only aligners with one linear image layer and the same scaling can be folded")
+    weight = np.hstack([m.image_layers[0][0] for m in members])
+    bias = np.concatenate([m.image_layers[0][1] for m in members])
+    return replace(
+        first,
+        image_layers=((weight, bias),),
+        text_weight=np.hstack([m.text_weight for m in members]),
+        text_bias=np.concatenate([m.text_bias for m in members]),
+        subspaces=sum(m.subspaces for m in members),
+    )
+
+
 def train_aligner(
     data: TrainingData,
     config: AlignConfig,
     meta: dict[str, Any],
     log: Callable[[str], None] = print,
 ) -> tuple[Aligner, dict[str, Any]]:
-    torch = _torch()
-    torch.manual_seed(config.seed)
-    rng = np.random.default_rng(config.seed)
+    """`config.members` aligners on one seeded split, training seeds seed, seed + 1, ..., folded into one."""
     row = {pid: i for i, pid in enumerate(data.product_ids)}
     train, val, heldout = split_ids(data.product_ids, config)
     train_rows, val_rows = np.array([row[p] for p in train]), [row[p] for p in val]
+    members = []
+    for member in range(config.members):
+        if config.members > 1:
+            log(f"member {member + 1} of {config.members}")
+        members.append(_train_member(data, config, meta, log, config.seed + member, (train_rows, val_rows)))
+    aligner = fold_members([m.aligner for m in members])
+    report = {
+        "config": asdict(config),
+        "best_epoch": [m.best_epoch for m in members] if config.members > 1 else members[0].best_epoch,
+        "history": [m.history for m in members] if config.members > 1 else members[0].history,
+        "split": {"train": len(train), "validation": len(val), "heldout": len(heldout)},
+        "rows": {  # positions in `data` of each part, for the caller (not written to report.json)
+            "train": train_rows.tolist(),
+            "validation": val_rows,
+            "heldout": [row[p] for p in heldout],
+        },
+    }
+    return aligner, report
+
+
+def _train_member(
+    data: TrainingData,
+    config: AlignConfig,
+    meta: dict[str, Any],
+    log: Callable[[str], None],
+    seed: int,
+    split: tuple[np.ndarray, list[int]],
+) -> _Member:
+    torch = _torch()
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    train_rows, val_rows = split
     mean, scale = data.features[train_rows].mean(0), data.features[train_rows].std(0) + 1e-6
     scale[-len(PALETTE) :] /= config.colour_weight
     x_all = torch.from_numpy((data.features - mean) / scale).float()
@@ -212,7 +273,8 @@ def train_aligner(
             # positives[i, j]: product j has text i
             positives = torch.tensor([[t in text_sets[r] for r in rows] for t in chosen], dtype=torch.float32)
             projected = image_head(x_all[rows])
-            images, texts = unit(projected), unit(text_head(t_all[chosen]))
+            words = torch.nn.functional.dropout(t_all[chosen], config.text_dropout)
+            images, texts = unit(projected), unit(text_head(words))
             logits = texts @ images.T / config.temperature
             text_to_image = (
                 -(positives / positives.sum(1, keepdim=True) * logits.log_softmax(1)).sum(1).mean()
@@ -240,18 +302,7 @@ def train_aligner(
         elif epoch - best[2] >= config.patience:
             break
     assert best[1] is not None
-    report = {
-        "config": asdict(config),
-        "best_epoch": best[2],
-        "history": history,
-        "split": {"train": len(train), "validation": len(val), "heldout": len(heldout)},
-        "rows": {  # positions in `data` of each part, for the caller (not written to report.json)
-            "train": train_rows.tolist(),
-            "validation": val_rows,
-            "heldout": [row[p] for p in heldout],
-        },
-    }
-    return best[1], report
+    return _Member(best[1], best[2], history)
 
 
 def build_training_data(

@@ -87,9 +87,21 @@ def evaluate_aligner(
 
 
 def _space(config: dict[str, Any]) -> str:
-    if config["subspaces"] == 1:
+    members = int(config.get("members", 1))
+    subspaces = config["subspaces"] * members
+    if subspaces == 1:
         return f"into one {config['dim']}-d space"
-    return f"the score the mean cosine over {config['subspaces']} subspaces of {config['dim']} dimensions"
+    space = f"the score the mean cosine over {subspaces} subspaces of {config['dim']} dimensions"
+    if members > 1:
+        space += f" ({members} aligners of {config['subspaces']} trained apart and folded into one)"
+    return space
+
+
+def _epochs(report: dict[str, Any]) -> str:
+    if isinstance(report["best_epoch"], list):
+        runs = zip(report["best_epoch"], report["history"], strict=True)
+        return "best epochs " + ", ".join(f"{best} of {len(history)}" for best, history in runs)
+    return f"best epoch {report['best_epoch']} of {len(report['history'])}"
 
 
 def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, float]) -> str:
@@ -109,8 +121,7 @@ def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, 
         f"- data: {meta['catalog']} ({split['train']} train / {split['validation']} validation / "
         f"{split['heldout']} held-out products with photos, seed {report['config']['seed']}); "
         "texts are each product's title and prompts made of its text attributes",
-        f"- best epoch {report['best_epoch']} of {len(report['history'])} "
-        "(early stopping on validation R@10)",
+        f"- {_epochs(report)} (early stopping on validation R@10)",
         f"- hyper-parameters: `{json.dumps(report['config'])}`",
         "",
         "| metric (held-out products) | value |",
