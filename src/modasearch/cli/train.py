@@ -51,7 +51,7 @@ def align_command(
     ] = ALIGN.members,
     patience: Annotated[
         int, typer.Option(min=1, help="Epochs without a better validation R@10 before stopping.")
-    ] = (ALIGN.patience),
+    ] = ALIGN.patience,
     text_dropout: Annotated[
         float, typer.Option(min=0, max=0.9, help="Dropout on the text features while training.")
     ] = ALIGN.text_dropout,

@@ -194,8 +194,8 @@ def train_aligner(
     aligner = fold_members([m.aligner for m in members])
     report = {
         "config": asdict(config),
-        "best_epoch": [m.best_epoch for m in members] if config.members > 1 else members[0].best_epoch,
-        "history": [m.history for m in members] if config.members > 1 else members[0].history,
+        "best_epoch": [m.best_epoch for m in members],  # one per member
+        "history": [m.history for m in members],
         "split": {"train": len(train), "validation": len(val), "heldout": len(heldout)},
         "rows": {  # positions in `data` of each part, for the caller (not written to report.json)
             "train": train_rows.tolist(),

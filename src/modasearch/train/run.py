@@ -98,10 +98,11 @@ def _space(config: dict[str, Any]) -> str:
 
 
 def _epochs(report: dict[str, Any]) -> str:
-    if isinstance(report["best_epoch"], list):
-        runs = zip(report["best_epoch"], report["history"], strict=True)
-        return "best epochs " + ", ".join(f"{best} of {len(history)}" for best, history in runs)
-    return f"best epoch {report['best_epoch']} of {len(report['history'])}"
+    runs = [
+        f"{best} of {len(history)}"
+        for best, history in zip(report["best_epoch"], report["history"], strict=True)
+    ]
+    return ("best epoch " if len(runs) == 1 else "best epochs ") + ", ".join(runs)
 
 
 def model_card(meta: dict[str, Any], report: dict[str, Any], metrics: dict[str, float]) -> str:
