@@ -44,7 +44,12 @@ def test_health_and_timing_header(client: TestClient) -> None:
 
 
 def test_search_with_facets_and_explain(client: TestClient) -> None:
-    body = {"query": "black shoes", "k": 5, "facets": ["gender"], "filters": {"gender": "Women"}}
+    body = {
+        "query": "black shoes",
+        "page": {"k": 5},
+        "facets": {"fields": ["gender"]},
+        "filters": {"gender": "Women"},
+    }
     response = client.post("/search", json={**body, "explain": True})
     data = response.json()
     assert response.status_code == 200 and len(data["hits"]) == 5
@@ -56,11 +61,12 @@ def test_search_with_facets_and_explain(client: TestClient) -> None:
 
 
 def test_pages_and_modes(client: TestClient) -> None:
-    first = client.post("/search", json={"query": "dress", "k": 4}).json()["hits"]
-    second = client.post("/search", json={"query": "dress", "k": 4, "offset": 4}).json()["hits"]
+    first = client.post("/search", json={"query": "dress", "page": {"k": 4}}).json()["hits"]
+    second = client.post("/search", json={"query": "dress", "page": {"k": 4, "offset": 4}}).json()["hits"]
     assert [h["rank"] for h in second] == [5, 6, 7, 8]
     assert not {h["product"]["id"] for h in first} & {h["product"]["id"] for h in second}
-    image = client.post("/search", json={"query": "blue jeans", "mode": "image", "k": 3}).json()
+    body = {"query": "blue jeans", "retrieval": {"mode": "image"}, "page": {"k": 3}}
+    image = client.post("/search", json=body).json()
     assert image["mode"] == "image" and len(image["hits"]) == 3
 
 
@@ -68,14 +74,15 @@ def test_pages_and_modes(client: TestClient) -> None:
     ("body", "status", "message"),
     [
         ({"query": "dress", "filters": {"colour": "red"}}, 400, "unknown filter field 'colour'"),
-        ({"query": "dress", "facets": ["nope"]}, 400, "cannot facet on"),
-        ({"query": "dress", "mode": "sql"}, 422, "mode"),
-        ({"query": ""}, 422, "query"),
+        ({"query": "dress", "facets": {"fields": ["nope"]}}, 400, "cannot facet on"),
+        ({"query": "dress", "retrieval": {"mode": "sql"}}, 422, "mode"),
+        ({"query": ""}, 400, "query is empty"),
         ({"query": "x" * 1001}, 422, "query"),
-        ({"query": "dress", "k": 0}, 422, "k"),
+        ({"query": "dress", "page": {"k": 0}}, 422, "k"),
         ({"query": "dress", "unknown": 1}, 422, "unknown"),
         ({"query": "dress", "filters": {"price": {"gte": "cheap"}}}, 422, "filters"),
-        ({"query": "dress", "weights": {"nope": 1.0}}, 400, "nope"),
+        ({"query": "dress", "retrieval": {"weights": {"nope": 1.0}}}, 400, "nope"),
+        ({"query": "dress", "preset": "nope"}, 400, "unknown preset"),
     ],
 )
 def test_bad_searches_are_4xx_json(client: TestClient, body: dict, status: int, message: str) -> None:
@@ -160,7 +167,8 @@ def test_writes_need_the_key(client: TestClient) -> None:
     assert client.post("/products", json=body, headers={"x-api-key": "wrong"}).status_code == 401
     added = client.post("/products", json=body, headers={"x-api-key": KEY})
     assert added.status_code == 200 and added.json() == {"added": 1, "deleted": 0, "products": 433}
-    hits = client.post("/search", json={"query": "zebra scarf", "mode": "bm25", "k": 1}).json()["hits"]
+    body = {"query": "zebra scarf", "retrieval": {"mode": "bm25"}, "page": {"k": 1}}
+    hits = client.post("/search", json=body).json()["hits"]
     assert hits[0]["product"]["id"] == "api-1" and hits[0]["product"]["image_url"] is None
     traversal = {"products": [{**product, "image": "../../../etc/passwd"}]}
     refused = client.post("/products", json=traversal, headers={"authorization": f"Bearer {KEY}"})
@@ -199,10 +207,12 @@ def test_page_and_docs(client: TestClient) -> None:
 
 
 def test_sorting_and_diversity(client: TestClient) -> None:
-    body = {"query": "shoes", "k": 8, "sort_by": "year", "descending": True, "relevant": 20}
+    arrangement = {"sort_by": "year", "descending": True, "relevant": 20}
+    body = {"query": "shoes", "page": {"k": 8}, "arrangement": arrangement}
     years = [h["product"]["attributes"]["year"] for h in client.post("/search", json=body).json()["hits"]]
     assert len(years) == 8 and years == sorted(years, reverse=True)
-    diverse = client.post("/search", json={"query": "shoes", "k": 8, "diversify": 0.5})
+    body = {"query": "shoes", "page": {"k": 8}, "arrangement": {"diversify": 0.5}}
+    diverse = client.post("/search", json=body)
     assert diverse.status_code == 200 and len(diverse.json()["hits"]) == 8
-    refused = client.post("/search", json={"query": "shoes", "sort_by": "gender"})
+    refused = client.post("/search", json={"query": "shoes", "arrangement": {"sort_by": "gender"}})
     assert refused.status_code == 400 and "numeric fields" in refused.json()["error"]

@@ -58,7 +58,7 @@ def variants(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def test_engine_collapses_and_sorts(variants: Engine) -> None:
-    plain = variants.search("red dress", mode="bm25", k=9)
+    plain = variants.search("red dress", mode="bm25", k=9, preset="plain")
     assert len(plain) == 9
     collapsed = variants.search("red dress", mode="bm25", k=9, arrange=Arrangement(collapse=True))
     assert sorted(h.product.group_id for h in collapsed.hits) == ["g1", "g2", "g3"]

@@ -93,7 +93,7 @@ def test_search_table_and_json(demo_index: str) -> None:
         (["x" * 10_000], "10000 characters"),
         (["shirt", "--filter", "fabric=silk"], "unknown filter field 'fabric'"),
         (["shirt", "--filter", "year=abc..2012"], "range bounds must be numbers"),
-        (["shirt", "--mode", "semantic"], "unknown or unavailable mode"),
+        (["shirt", "--mode", "semantic"], "unknown retrieval.mode 'semantic'"),
         (["shirt", "--weights", "dense"], "--weights takes"),
     ],
 )

@@ -75,9 +75,11 @@ def test_api_offers_only_the_rankers_it_loaded(demo_engine: Engine, tiny_cross: 
 
     app = create_app(engine=demo_engine, settings=ApiSettings(rerankers=(str(tiny_cross),)))
     with TestClient(app) as client:
-        ok = client.post("/search", json={"query": "black shoes", "rerank": str(tiny_cross), "k": 3})
+        body = {"query": "black shoes", "ranking": {"ranker": str(tiny_cross)}, "page": {"k": 3}}
+        ok = client.post("/search", json=body)
         assert ok.status_code == 200 and len(ok.json()["hits"]) == 3
-        refused = client.post("/search", json={"query": "black shoes", "rerank": "someone/else"})
+        body = {"query": "black shoes", "ranking": {"ranker": "someone/else"}}
+        refused = client.post("/search", json=body)
         assert refused.status_code == 400 and "not offered by this server" in refused.json()["error"]
 
 

@@ -80,7 +80,7 @@ def test_stopword_only_query_still_answers(demo_engine: Engine) -> None:
     [
         ({"query": "   "}, QueryError, "empty"),
         ({"query": "x" * 10_000}, QueryError, "10000 characters"),
-        ({"query": "shirt", "mode": "fuzzy"}, QueryError, "unknown or unavailable mode"),
+        ({"query": "shirt", "mode": "fuzzy"}, QueryError, "unknown retrieval.mode 'fuzzy'"),
         ({"query": "shirt", "k": 0}, QueryError, "k must be"),
         ({"query": "shirt", "offset": -1}, QueryError, "offset"),
         ({"query": "shirt", "filters": {"material": "silk"}}, FilterError, "unknown filter field 'material'"),

@@ -33,22 +33,16 @@ def test_lists_expand_into_named_configurations() -> None:
     ]
     assert grid.metrics == ("mrr@10", "ndcg@10")  # the main metric is always computed
     hybrid = grid.config("hybrid(rrf_k=60,weights=dense2)")
-    assert hybrid.search_kwargs() == {
-        "mode": "hybrid",
-        "fusion": "rrf",
-        "weights": {"dense": 2.0},
-        "rrf_k": 60,
-        "candidates": 100,
-        "understand": "off",
-        "rerank": None,
-        "arrange": None,
-    }
+    request = hybrid.request("black dress", 100).resolved()  # a configuration is a name and a request
+    assert request.query == "black dress" and request.page.k == 100 and request.preset == "shop"
+    assert request.retrieval.rrf_k == 60 and request.retrieval.weights == {"dense": 2.0}
+    assert request.retrieval.mode == "hybrid" and request.ranker is None  # the rest from the preset
+    plain = grid_from_dict({"preset": "plain", "config": [{"name": "a"}]}).config("a")
+    assert plain.request("q", 10).resolved().arrangement.collapse is False
     # the cache key ignores the name but not the settings
-    assert RunConfig("a", rrf_k=10).identity() == RunConfig("b", rrf_k=10).identity()
-    assert RunConfig("a", rrf_k=10).identity() != RunConfig("a", rrf_k=60).identity()
-    # settings at their default stay out of the key, so older cached runs stay valid
-    assert "understand" not in RunConfig("a").identity()
-    assert RunConfig("a", understand="category").identity() != RunConfig("a").identity()
+    assert RunConfig.of("a", rrf_k=10).identity() == RunConfig.of("b", rrf_k=10).identity()
+    assert RunConfig.of("a", rrf_k=10).identity() != RunConfig.of("a", rrf_k=60).identity()
+    assert RunConfig.of("a", understand="category").identity() != RunConfig.of("a").identity()
 
 
 @pytest.mark.parametrize(

@@ -217,12 +217,14 @@ def variant_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def test_similar_items_leave_out_colour_variants(variant_engine: Engine) -> None:
-    similar = variant_engine.similar("g1Black", k=9)
+    similar = variant_engine.similar("g1Black", k=9, preset="plain")
     assert len(similar) == 9 and not {h.product.group_id for h in similar} & {"g1"}
     with_variants = variant_engine.similar("g1Black", k=11, variants=True)
     assert {"g1Red", "g1Blue"} <= set(with_variants.ids()) and "g1Black" not in with_variants.ids()
-    first, second = variant_engine.similar("g1Black", k=4), variant_engine.similar("g1Black", k=4, offset=4)
-    assert first.ids() + second.ids() == similar.ids()[:8]  # pages neither overlap nor skip
+    pages = [variant_engine.similar("g1Black", k=4, offset=o, preset="plain") for o in (0, 4)]
+    assert pages[0].ids() + pages[1].ids() == similar.ids()[:8]  # pages neither overlap nor skip
+    shop = variant_engine.similar("g1Black", k=9)  # the default preset: one card per product
+    assert sorted(h.product.group_id for h in shop) == ["g2", "g3", "g4"]
 
 
 def test_similar_items_fused_by_photo_and_text(demo_engine: Engine) -> None:

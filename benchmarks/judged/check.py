@@ -16,7 +16,9 @@ from modasearch.eval.judged import catalog_table, grades, read_judged, split_of
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("queries")
     parser.add_argument("catalog")
     parser.add_argument("--qid", action="append", default=[], help="only these queries (repeatable)")

@@ -21,6 +21,7 @@ from modasearch.api.middleware import BodyLimit, Timing
 from modasearch.api.schemas import Health
 from modasearch.api.settings import ApiSettings
 from modasearch.search.engine import Engine
+from modasearch.search.request import PRESETS
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui" / "static"
 INDEX_ENV = "MODASEARCH_INDEX"
@@ -39,6 +40,8 @@ def warm_up(engine: Engine, rankers: tuple[str, ...] = ()) -> None:
     """Load every model and touch the index, so the first shopper does not wait for it."""
     for mode in engine.modes:
         engine.search("warm up", mode=mode, k=1)
+    for name in PRESETS:
+        engine.search("warm up", k=1, preset=name)
     for ranker in rankers:
         engine.search("warm up", k=1, rerank=ranker)
     engine.facets("warm up", limit=1)

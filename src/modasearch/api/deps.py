@@ -12,6 +12,7 @@ from modasearch.api.settings import ApiSettings
 from modasearch.catalog.product import Product
 from modasearch.recommend import CompleteTheLook, InteractionModel, Recommender
 from modasearch.search.engine import Engine
+from modasearch.search.request import SearchRequest
 
 
 @dataclass
@@ -30,6 +31,17 @@ class Service:
             model.history("")
             _ = model.popular_points
             _ = self.look._popularity
+
+    def check_ranker(self, request: SearchRequest) -> None:
+        """A request may name only the rankers the server loaded at start-up (never make it fetch
+        or export a model)."""
+        name = request.ranking.ranker
+        allowed = ("none", *self.settings.allowed_rankers())
+        if name is not None and name not in allowed:
+            raise HTTPException(
+                400,
+                f"ranker {name!r} is not offered by this server: use {', '.join(allowed)} or leave it out",
+            )
 
     def has_image(self, product: Product) -> bool:
         return bool(product.image) and self.engine.thumbnail(product.id) is not None

@@ -10,7 +10,6 @@ from fastapi.responses import FileResponse
 
 from modasearch.api.deps import Service, require_key, service
 from modasearch.api.schemas import (
-    MAX_OFFSET,
     MAX_PAGE,
     ProductOut,
     ProductsIn,
@@ -20,6 +19,7 @@ from modasearch.api.schemas import (
 )
 from modasearch.api.search_routes import ERRORS, filters_param, json_response
 from modasearch.catalog.product import image_location
+from modasearch.search.request import MAX_DEPTH
 
 router = APIRouter(tags=["products"])
 ServiceDep = Annotated[Service, Depends(service)]
@@ -54,7 +54,7 @@ def similar(
     product_id: str,
     svc: ServiceDep,
     k: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 0,
     by: Annotated[str, Query(pattern="^(auto|image|text|fused)$")] = "auto",
     variants: Annotated[bool, Query(description="Include the product's own colour variants.")] = False,
     filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,
@@ -62,8 +62,9 @@ def similar(
     """Similar items: by photo when the product has one, by text otherwise, or as `by` says (fused:
     both); the product's colour variants are left out unless `variants=true`."""
     product_or_404(svc, product_id)
-    results = svc.engine.similar(product_id, k, offset, filters_param(filters), by=by, variants=variants)
-    return json_response(search_response(results, k, svc.has_image, None))
+    options = {"k": k, "offset": offset, "filters": filters_param(filters), "variants": variants}
+    results = svc.engine.similar(product_id, by=by, **options)
+    return json_response(search_response(results, svc.has_image))
 
 
 def _check_images(svc: Service, body: ProductsIn) -> None:

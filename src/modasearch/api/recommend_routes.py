@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from modasearch.api.deps import Service, service
 from modasearch.api.product_routes import NOT_FOUND, ServiceDep, product_or_404
-from modasearch.api.schemas import MAX_PAGE, Filters, SearchResponse, search_response
-from modasearch.api.search_routes import ERRORS, filters_of, filters_param, json_response
+from modasearch.api.request_model import Filters, plain_filters
+from modasearch.api.schemas import MAX_PAGE, SearchResponse, search_response
+from modasearch.api.search_routes import ERRORS, filters_param, json_response
 from modasearch.index.types import point_id
 from modasearch.recommend import Event, Shopper
 
@@ -67,12 +68,12 @@ def recommendations(body: RecommendationRequest, svc: Annotated[Service, Depends
     shopper = Shopper(
         body.customer_id, tuple(e.to_event() for e in body.events), tuple(body.likes), tuple(body.dislikes)
     )
-    results = svc.recommender.recommend(shopper, body.k, filters_of(body.filters), body.exclude)
+    results = svc.recommender.recommend(shopper, body.k, plain_filters(body.filters), body.exclude)
     model = svc.recommender.model
     history = len(model.history(body.customer_id)) if model is not None and body.customer_id else 0
     sent = [e.product_id for e in body.events] + body.likes + body.dislikes
     results.parse = {"customer_events": history, "unknown_products": _unknown(svc, sent)}
-    return json_response(search_response(results, body.k, svc.has_image, None))
+    return json_response(search_response(results, svc.has_image))
 
 
 @router.get(
@@ -90,4 +91,4 @@ def complete_the_look(
     complementary types and close to it in style."""
     product_or_404(svc, product_id)
     results = svc.look.complete(product_id, k, filters_param(filters))
-    return json_response(search_response(results, k, svc.has_image, None))
+    return json_response(search_response(results, svc.has_image))

@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from modasearch.catalog.product import Product
-from modasearch.search.paging import MAX_QUERY_CHARS
+from modasearch.search.facets import FacetResult
+from modasearch.search.request import DEFAULT_PRESET, PRESETS
 from modasearch.search.results import SearchHit, SearchResults
 
-MAX_PAGE = 100
-MAX_OFFSET = 10_000
-
-
-class Range(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    gte: float | None = None
-    lte: float | None = None
-    gt: float | None = None
-    lt: float | None = None
-
-
-FilterValue = str | float | list[str | float] | Range
-Filters = dict[str, FilterValue]
-
-
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, examples=["black leather boots"])
-    mode: Literal["hybrid", "bm25", "splade", "dense", "image"] = "hybrid"
-    filters: Filters | None = Field(None, examples=[{"baseColour": ["Black", "Brown"], "price": {"lt": 50}}])
-    facets: list[str] | None = Field(None, description="Fields to count over the whole match set.")
-    facet_limit: int = Field(20, ge=1, le=100)
-    k: int = Field(10, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    explain: bool = Field(False, description="Add each retriever's own score to every hit.")
-    fusion: Literal["rrf", "score"] = "rrf"
-    weights: dict[str, float] | None = Field(None, description="Per retriever, e.g. {'image': 1.0}.")
-    understand: Literal["off", "boost", "category", "filter"] = Field(
-        "category",
-        description="Attribute values the query names: as ranking features (boost), the product type as "
-        "a filter and the rest as features (category), all as filters (filter), or ignored (off).",
-    )
-    rerank: str | None = Field(
-        "fashion-rank",
-        max_length=200,
-        description="Second-stage ranker: fashion-rank, prior, or a cross-encoder the server offers "
-        "(MODASEARCH_RERANKERS); null: the fused order.",
-    )
-    collapse: bool = Field(True, description="One card per product: variants (same group_id) once.")
-    sort_by: str | None = Field(
-        None, max_length=100, description="price or a numeric attribute, among the `relevant` best results."
-    )
-    descending: bool = False
-    relevant: int = Field(50, ge=1, le=1000, description="Relevance cut-off for sorting and diversity.")
-    diversify: float = Field(0.0, ge=0, le=1, description="MMR: the weight of novelty in the top results.")
+MAX_PAGE = 100  # recommendations and similar items per request
 
 
 class ProductOut(BaseModel):
@@ -100,7 +57,11 @@ class FacetsOut(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
+    corrected: str | None = Field(
+        None, description="What was searched for instead of the query (spelling corrected), if anything."
+    )
     mode: str
+    preset: str | None = Field(None, description="The preset that decided the options left open.")
     k: int
     offset: int
     hits: list[HitOut]
@@ -108,6 +69,12 @@ class SearchResponse(BaseModel):
     took_ms: float
     timings_ms: dict[str, float] = {}
     parse: dict[str, Any] | None = Field(None, description="The query understanding, with explain.")
+
+
+class PresetOut(BaseModel):
+    description: str
+    default: bool
+    options: dict[str, Any]
 
 
 class Suggestion(BaseModel):
@@ -170,21 +137,40 @@ class ErrorOut(BaseModel):
     detail: Any = None
 
 
-def search_response(
-    results: SearchResults, k: int, has_image: Any, facets: FacetsOut | None
-) -> SearchResponse:
+def facets_out(result: FacetResult) -> FacetsOut:
+    return FacetsOut.model_validate(result.to_dict())
+
+
+def search_response(results: SearchResults, has_image: Any) -> SearchResponse:
     def hit(h: SearchHit) -> HitOut:
         product = ProductOut.of(h.product, has_image(h.product))
         return HitOut(rank=h.rank, score=h.score, product=product, scores=h.scores)
 
+    request = results.request
     return SearchResponse(
         query=results.query,
+        corrected=results.corrected,
         mode=results.mode,
-        k=k,
+        preset=request.preset if request is not None else None,
+        k=request.page.k if request is not None else len(results.hits),
         offset=results.offset,
         hits=[hit(h) for h in results.hits],
-        facets=facets,
+        facets=facets_out(results.facets) if results.facets is not None else None,
         took_ms=round(results.took_ms, 3),
         timings_ms={name: round(ms, 3) for name, ms in results.timings_ms.items()},
         parse=results.parse,
     )
+
+
+def presets_out() -> dict[str, PresetOut]:
+    return {
+        name: PresetOut(
+            description=preset.description,
+            default=name == DEFAULT_PRESET,
+            options={
+                part: {k: v for k, v in dataclasses.asdict(getattr(preset, part)).items() if v is not None}
+                for part in ("retrieval", "understanding", "ranking", "arrangement")
+            },
+        )
+        for name, preset in PRESETS.items()
+    }

@@ -9,30 +9,24 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Respon
 from pydantic import BaseModel
 
 from modasearch.api.deps import Service, service
+from modasearch.api.request_model import SearchBody, to_request
 from modasearch.api.schemas import (
-    MAX_OFFSET,
-    MAX_PAGE,
     FacetsOut,
-    Range,
-    SearchRequest,
+    PresetOut,
     SearchResponse,
     SuggestResponse,
+    facets_out,
+    presets_out,
     search_response,
 )
-from modasearch.search.arrange import Arrangement
-from modasearch.search.facets import FACET_LIMIT, FacetResult
+from modasearch.search.facets import FACET_LIMIT
 from modasearch.search.paging import MAX_QUERY_CHARS
+from modasearch.search.request import MAX_DEPTH, MAX_K, from_flat
 from modasearch.search.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS
 
 router = APIRouter(tags=["search"])
 ServiceDep = Annotated[Service, Depends(service)]
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "a bad query, filter or photo"}}
-
-
-def filters_of(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    return {k: v.model_dump(exclude_none=True) if isinstance(v, Range) else v for k, v in raw.items()}
 
 
 def filters_param(raw: str | None) -> dict[str, Any] | None:
@@ -53,38 +47,20 @@ def json_response(model: BaseModel) -> Response:
     return Response(content=model.model_dump_json(), media_type="application/json")
 
 
-def facets_out(result: FacetResult) -> FacetsOut:
-    return FacetsOut.model_validate(result.to_dict())
-
-
 @router.post("/search", response_model=SearchResponse, responses=ERRORS)
-def search(body: SearchRequest, svc: ServiceDep) -> Response:
-    """Text search in any mode; optional facet counts over the whole match set (an empty list asks for
-    every facet field)."""
-    filters = filters_of(body.filters)
-    if body.rerank is not None and body.rerank not in svc.settings.allowed_rankers():
-        allowed = ", ".join(svc.settings.allowed_rankers())
-        raise HTTPException(
-            400, f"rerank {body.rerank!r} is not offered by this server: use {allowed} or null"
-        )
-    results = svc.engine.search(
-        body.query,
-        body.mode,
-        body.k,
-        body.offset,
-        filters=filters,
-        fusion=body.fusion,
-        weights=body.weights,
-        explain=body.explain,
-        understand=body.understand,
-        rerank=body.rerank,
-        arrange=Arrangement(body.collapse, body.sort_by, body.descending, body.relevant, body.diversify),
-    )
-    facets = None
-    if body.facets is not None:
-        fields = body.facets or None
-        facets = facets_out(svc.engine.facets(body.query, fields, filters, body.facet_limit))
-    return json_response(search_response(results, body.k, svc.has_image, facets))
+def search(body: SearchBody, svc: ServiceDep) -> Response:  # type: ignore[valid-type]
+    """Search by words (or by a product's look-alikes, or a colour swatch), in one request with the
+    same options as the Python API and the command line; options left out come from the preset."""
+    request = to_request(body)
+    svc.check_ranker(request)
+    results = svc.engine.run(request)
+    return json_response(search_response(results, svc.has_image))
+
+
+@router.get("/presets", response_model=dict[str, PresetOut])
+def presets() -> dict[str, PresetOut]:
+    """The named pipelines a request can choose (`preset`), and the default."""
+    return presets_out()
 
 
 @router.post("/search/image", response_model=SearchResponse, responses=ERRORS)
@@ -92,20 +68,20 @@ def search_image(
     svc: ServiceDep,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo.")],
     text: Annotated[str | None, Form(max_length=MAX_QUERY_CHARS, description="Steer: 'in black'.")] = None,
-    text_weight: Annotated[float, Form(ge=0, le=1)] = 0.3,
+    text_weight: Annotated[float, Form(ge=0, le=1, allow_inf_nan=False)] = 0.3,
     filters: Annotated[str | None, Form(description="A JSON object of filters.")] = None,
-    k: Annotated[int, Form(ge=1, le=MAX_PAGE)] = 10,
-    offset: Annotated[int, Form(ge=0, le=MAX_OFFSET)] = 0,
+    k: Annotated[int, Form(ge=1, le=MAX_K)] = 10,
+    offset: Annotated[int, Form(ge=0, le=MAX_DEPTH)] = 0,
 ) -> Response:
     """Products that look like the uploaded photo (the content is checked, not the declared type)."""
     cap = svc.settings.max_upload_bytes
     data = file.file.read(cap + 1)
     if len(data) > cap:
         raise HTTPException(413, f"the photo is over the {cap / 2**20:.0f} MiB upload limit")
-    results = svc.engine.search_image(
-        data, k, offset, filters_param(filters), text=text or None, text_weight=text_weight
-    )
-    return json_response(search_response(results, k, svc.has_image, None))
+    options = {"photo": data, "query": text or "", "text_weight": text_weight, "k": k, "offset": offset}
+    request = from_flat({**options, "filters": filters_param(filters)})
+    results = svc.engine.run(request)
+    return json_response(search_response(results, svc.has_image))
 
 
 @router.get("/facets", response_model=FacetsOut, responses=ERRORS)

@@ -20,6 +20,8 @@ from modasearch.cli.train import train_app
 from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.engine import MODES, Engine, EngineConfig
 from modasearch.search.filters import FilterError, parse_filter_args
+from modasearch.search.request import DEFAULT_PRESET, PRESETS, from_flat
+from modasearch.search.results import results_json
 
 app = typer.Typer(
     help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True
@@ -126,81 +128,100 @@ def search_command(
     query: Annotated[
         str | None, typer.Argument(help="What to search for (with --image: how to steer the photo).")
     ] = None,
-    mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "hybrid",
+    preset: Annotated[
+        str | None, typer.Option(help=f"A named pipeline: {', '.join(PRESETS)} (default {DEFAULT_PRESET}).")
+    ] = None,
+    mode: Annotated[str | None, typer.Option(help=f"One of {', '.join(MODES)}, or image.")] = None,
     k: Annotated[int, typer.Option("-k", "--limit", help="Results per page.")] = 10,
     offset: Annotated[int, typer.Option(help="Results to skip (pagination).")] = 0,
     filter_: Annotated[
         list[str], typer.Option("--filter", help="field=value, field=a,b or field=min..max. Repeatable.")
     ] = [],  # noqa: B006
     fusion: Annotated[
-        str, typer.Option(help="Hybrid fusion: rrf (in the engine) or score (normalised weighted scores).")
-    ] = "rrf",
+        str | None, typer.Option(help="Hybrid fusion: rrf or score (normalised weighted scores).")
+    ] = None,
     weights: Annotated[
         str | None, typer.Option(help="Per-retriever weights, e.g. bm25=1,splade=0.5,dense=2.")
     ] = None,
-    rrf_k: Annotated[int, typer.Option(help="RRF k.")] = 60,
+    rrf_k: Annotated[int | None, typer.Option(help="RRF k.")] = None,
+    candidates: Annotated[
+        int | None, typer.Option(help="Results per retriever in the fused first tier.")
+    ] = None,
+    understand: Annotated[
+        str | None, typer.Option(help="Query understanding: off, boost, category or filter.")
+    ] = None,
+    spelling: Annotated[
+        bool | None, typer.Option("--spelling/--no-spelling", help="Correct misspelled words.")
+    ] = None,
+    rerank: Annotated[
+        str | None,
+        typer.Option(
+            help="Second stage: none, fashion-rank, prior, a ranker folder, a cross-encoder folder or hub id."
+        ),
+    ] = None,
+    collapse: Annotated[
+        bool | None, typer.Option("--collapse/--no-collapse", help="Variants and duplicates once.")
+    ] = None,
+    sort_by: Annotated[
+        str | None, typer.Option(help="price or a numeric attribute, among the relevant.")
+    ] = None,
+    descending: Annotated[bool, typer.Option(help="With --sort-by: largest first.")] = False,
+    diversify: Annotated[float | None, typer.Option(help="MMR novelty weight (0-1).")] = None,
     explain: Annotated[bool, typer.Option(help="Show each retriever's score.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     image: Annotated[
         Path | None, typer.Option(help="Search by photo (JPEG, PNG or WebP); QUERY, if given, steers it.")
     ] = None,
     text_weight: Annotated[
-        float, typer.Option(help="With --image and QUERY: how far the text steers.")
-    ] = 0.3,
-    similar: Annotated[str | None, typer.Option(help="Products that look like this product id.")] = None,
-    understand: Annotated[
-        str, typer.Option(help="Query understanding: off, boost, category or filter.")
-    ] = "off",
-    rerank: Annotated[
-        str | None,
-        typer.Option(
-            help="Second stage: fashion-rank, prior, a ranker folder, or a cross-encoder folder or hub id."
-        ),
+        float | None, typer.Option(help="With --image and QUERY: how far the text steers.")
     ] = None,
+    similar: Annotated[str | None, typer.Option(help="Products that look like this product id.")] = None,
+    similar_by: Annotated[str | None, typer.Option(help="auto, image, text or fused.")] = None,
     colour: Annotated[
         str | None, typer.Option(help="Products of this colour, a swatch like '#1f2a44' (CIEDE2000).")
     ] = None,
 ) -> None:
     """Search an index by text, by photo (--image), for look-alikes of a product (--similar) or by a
-    colour swatch (--colour)."""
-    filters = parse_filter_args(filter_)
+    colour swatch (--colour). Options left out come from the preset, as in the REST API."""
+    if query is None and image is None and similar is None and colour is None:
+        raise typer.BadParameter("give a QUERY, --image, --similar or --colour")
+    request = from_flat(
+        {
+            "query": query or "",
+            "preset": preset,
+            "mode": mode,
+            "k": k,
+            "offset": offset,
+            "filters": parse_filter_args(filter_) or None,
+            "fusion": fusion,
+            "weights": _weights(weights),
+            "rrf_k": rrf_k,
+            "candidates": candidates,
+            "understand": understand,
+            "spelling": spelling,
+            "rerank": rerank,
+            "collapse": collapse,
+            "sort_by": sort_by,
+            "descending": descending,
+            "diversify": diversify,
+            "explain": explain,
+            "photo": image,
+            "text_weight": text_weight,
+            "similar_to": similar,
+            "similar_by": similar_by,
+            "colour": colour,
+        }
+    )
     with Engine.open(index_dir) as engine:
-        if image is not None:
-            results = engine.search_image(image, k, offset, filters, text=query, text_weight=text_weight)
-        elif similar is not None:
-            results = engine.similar(similar, k, offset, filters)
-        elif colour is not None:
-            results = engine.search_colour(colour, k, offset, filters)
-        elif query is None:
-            raise typer.BadParameter("give a QUERY, --image, --similar or --colour")
-        else:
-            results = engine.search(
-                query,
-                mode=mode,
-                k=k,
-                offset=offset,
-                filters=filters,
-                fusion=fusion,  # type: ignore[arg-type]
-                weights=_weights(weights),
-                rrf_k=rrf_k,
-                explain=explain,
-                understand=understand,
-                rerank=rerank,
-            )
+        results = engine.run(request)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "query": results.query,
-                    "mode": results.mode,
-                    "took_ms": results.took_ms,
-                    "hits": [h.to_dict() for h in results],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        typer.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+        return
+    if results.corrected:
+        console.print(
+            f"Showing results for [bold]{results.corrected}[/] · searched instead of {results.query!r}"
         )
-    elif not results.hits:
+    if not results.hits:
         console.print(f"no results for {results.query!r}")
     else:
         console.print(results_table(results, explain))

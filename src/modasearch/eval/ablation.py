@@ -57,8 +57,9 @@ def cache_key(engine: Engine, benchmark: Benchmark, config: RunConfig, k: int) -
         "config": config.identity(),
         "k": k,
     }
-    if config.rerank:  # a retrained ranker keeps its name: its weights are part of the key
-        identity["ranker"] = engine.ranker(config.rerank).version
+    ranker = config.request("key", k).resolved().ranker
+    if ranker:  # a retrained ranker keeps its name: its weights are part of the key
+        identity["ranker"] = engine.ranker(ranker).version
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -76,11 +77,9 @@ def run_config(
 ) -> ConfigRun:
     run: Run = {}
     latency: dict[str, list[float]] = {stage: [] for stage in STAGES}
-    search = config.search_kwargs()
     total = len(benchmark.queries)
     for done, (qid, text) in enumerate(benchmark.queries.items(), start=1):
-        filters = benchmark.filters.get(qid) if config.filters else None
-        results = engine.search(text, k=k, filters=filters, **search)
+        results = engine.run(config.request(text, k, benchmark.filters.get(qid)))
         run[qid] = {hit.product.id: float(k - i) for i, hit in enumerate(results)}
         latency["total"].append(results.took_ms)
         latency["encode"].append(results.timings_ms.get("encode", 0.0))

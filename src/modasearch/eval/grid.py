@@ -7,6 +7,8 @@ metric = "ndcg@10"           # the main metric: plot, deltas
 metrics = ["ndcg@10", "mrr@10", "recall@100"]
 k = 100
 
+preset = "plain"             # options a configuration leaves out come from this preset
+
 [[config]]
 name = "bm25"
 mode = "bm25"
@@ -17,6 +19,9 @@ mode = "hybrid"
 rrf_k = [10, 60]             # a list expands into one configuration per value: hybrid(rrf_k=10), ...
 weights = {dense = 2.0}
 filters = true               # apply each query's facet filters
+
+Any option of a search request may be set by its flat name (search.request.FLAT): preset, mode,
+fusion, weights, rrf_k, candidates, understand, spelling, rerank, collapse, diversify, ...
 """
 
 from __future__ import annotations
@@ -24,65 +29,45 @@ from __future__ import annotations
 import itertools
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from modasearch.eval.data import EvalDataError
 from modasearch.eval.metrics import DEFAULT_METRICS
-from modasearch.search.arrange import Arrangement
+from modasearch.search.request import FLAT, SearchRequest, from_flat
 
-SEARCH_KEYS = (
-    "mode",
-    "fusion",
-    "weights",
-    "rrf_k",
-    "candidates",
-    "filters",
-    "understand",
-    "rerank",
-    "collapse",
-    "diversify",
-)
+# Search options a configuration may set, by their flat names (search.request.FLAT); `filters = true`
+# applies each query's facet filters from the benchmark.
+SEARCH_KEYS = tuple(k for k in FLAT if k not in ("query", "filters", "photo", "k", "offset", "explain"))
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    name: str
-    mode: str = "hybrid"
-    fusion: str = "rrf"
-    weights: tuple[tuple[str, float], ...] = ()
-    rrf_k: int = 60
-    candidates: int = 100
-    filters: bool = False
-    understand: str = "off"  # query understanding: off, boost or filter
-    rerank: str = ""  # a ranker name or folder; empty: none
-    collapse: bool = False  # one result per group_id
-    diversify: float = 0.0  # MMR novelty weight
+    """A name and a search request: the options it sets (others come from its preset; a grid's
+    `preset` key sets one for all its configurations) and whether to apply the queries' filters."""
 
-    def search_kwargs(self) -> dict[str, Any]:
-        return {
-            "mode": self.mode,
-            "fusion": self.fusion,
-            "weights": dict(self.weights) or None,
-            "rrf_k": self.rrf_k,
-            "candidates": self.candidates,
-            "understand": self.understand,
-            "rerank": self.rerank or None,
-            "arrange": Arrangement(collapse=self.collapse, diversify=self.diversify)
-            if self.collapse or self.diversify
-            else None,
-        }
+    name: str
+    options: tuple[tuple[str, Any], ...] = ()
+    filters: bool = False
+
+    @classmethod
+    def of(cls, name: str, filters: bool = False, **options: Any) -> RunConfig:
+        return cls(name, tuple(sorted(options.items())), filters)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return dict(self.options).get(key, default)
+
+    def request(self, query: str, k: int, filters: Mapping[str, Any] | None = None) -> SearchRequest:
+        options = dict(self.options)
+        if isinstance(options.get("weights"), tuple):
+            options["weights"] = dict(options["weights"])
+        return from_flat({**options, "query": query, "k": k, "filters": filters if self.filters else None})
 
     def identity(self) -> str:
-        """Everything that changes the results (not the name): the cache key. Settings at their
-        default are left out, so adding a setting keeps earlier cached runs valid."""
-        params = asdict(self)
-        del params["name"]
-        for name, default in (("understand", "off"), ("rerank", ""), ("collapse", False), ("diversify", 0.0)):
-            if params[name] == default:
-                del params[name]
-        return json.dumps(params, sort_keys=True)
+        """Everything that changes the results (not the name): the cache key."""
+        return json.dumps({"options": self.options, "filters": self.filters}, sort_keys=True, default=list)
 
 
 @dataclass(frozen=True)
@@ -123,28 +108,37 @@ def _short(value: Any) -> str:
     return str(value).lower()
 
 
-def _config(entry: dict[str, Any], where: str) -> RunConfig:
-    unknown = set(entry) - {"name", *SEARCH_KEYS}
+def _config(entry: dict[str, Any], where: str, preset: str | None) -> RunConfig:
+    unknown = set(entry) - {"name", "filters", *SEARCH_KEYS}
     if unknown:
-        raise EvalDataError(f"{where}: unknown settings {sorted(unknown)}; use name and {list(SEARCH_KEYS)}")
+        raise EvalDataError(
+            f"{where}: unknown settings {sorted(unknown)}; use name, filters and {list(SEARCH_KEYS)}"
+        )
     if "name" not in entry:
         raise EvalDataError(f"{where}: every [[config]] needs a name")
-    weights = entry.get("weights") or {}
-    if not isinstance(weights, dict):
-        raise EvalDataError(f"{where}: weights is a table like {{dense = 2.0}}")
-    settings = {k: v for k, v in entry.items() if k != "weights"}
+    options = {k: v for k, v in entry.items() if k not in ("name", "filters")}
+    weights = options.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict):
+            raise EvalDataError(f"{where}: weights is a table like {{dense = 2.0}}")
+        options["weights"] = tuple(sorted((str(k), float(v)) for k, v in weights.items()))
+    if preset is not None:
+        options.setdefault("preset", preset)
+    config = RunConfig.of(entry["name"], bool(entry.get("filters", False)), **options)
     try:
-        return RunConfig(**settings, weights=tuple(sorted((str(k), float(v)) for k, v in weights.items())))
-    except TypeError as exc:
+        config.request("check", 10).resolved()
+    except ValueError as exc:
         raise EvalDataError(f"{where}: {exc}") from None
+    return config
 
 
 def grid_from_dict(data: dict[str, Any], where: str = "grid") -> Grid:
     entries = data.get("config") or []
     if not entries:
         raise EvalDataError(f"{where}: no [[config]] entries")
+    preset = data.get("preset")
     configs = tuple(
-        _config(e, f"{where}: config {i + 1}") for i, raw in enumerate(entries) for e in _expand(raw)
+        _config(e, f"{where}: config {i + 1}", preset) for i, raw in enumerate(entries) for e in _expand(raw)
     )
     names = [c.name for c in configs]
     duplicated = sorted({n for n in names if names.count(n) > 1})

@@ -105,9 +105,8 @@ def read_judged(path: str | Path) -> list[JudgedQuery]:
         raw.append(record)
     by_id = {r.get("qid"): r for r in raw}
     if len(by_id) != len(raw):
-        seen: set[Any] = set()
-        repeated = sorted({str(r.get("qid")) for r in raw if r.get("qid") in seen or seen.add(r.get("qid"))})
-        raise EvalDataError(f"{path}: repeated qids {repeated}")
+        qids = [str(r.get("qid")) for r in raw]
+        raise EvalDataError(f"{path}: repeated qids {sorted({q for q in qids if qids.count(q) > 1})}")
     out = []
     for r in raw:
         where = f"{path}:{r['_line']}"
@@ -126,7 +125,7 @@ def read_judged(path: str | Path) -> list[JudgedQuery]:
             source = by_id[of]
         rel = source.get("rel")
         if not isinstance(rel, Mapping) or "2" not in rel or not set(rel) <= {"1", "2"}:
-            raise EvalDataError(f"{where}: 'rel' needs a rule for grade \"2\" (and optionally \"1\")")
+            raise EvalDataError(f'{where}: \'rel\' needs a rule for grade "2" (and optionally "1")')
         for rule in rel.values():
             _check_rule(rule, where)
         grades = {int(g): rule for g, rule in rel.items()}
@@ -179,7 +178,9 @@ def match(rule: Rule, table: pd.DataFrame) -> np.ndarray:
     if "has_any" in rule:
         pattern = "|".join(_phrase(v) for v in rule["has_any"])
         return table[column].str.contains(pattern, regex=True).to_numpy()
-    numbers = pd.to_numeric(table[f"a:{field}"] if f"a:{field}" in table else None, errors="coerce")
+    if f"a:{field}" not in table:
+        return np.zeros(len(table), dtype=bool)
+    numbers = pd.to_numeric(table[f"a:{field}"], errors="coerce")
     mask = numbers.notna().to_numpy()
     if "gte" in rule:
         mask &= (numbers >= float(rule["gte"])).to_numpy()

@@ -7,16 +7,24 @@ import os
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from modasearch.models.bm25 import Bm25Encoder
 from modasearch.models.onnx_text import SparseVec
-from modasearch.models.registry import DenseEncoder, ImageModel, SparseEncoder, load_encoder, load_image_model
+from modasearch.models.registry import (
+    DenseEncoder,
+    ImageModel,
+    SparseEncoder,
+    load_encoder,
+    load_image_model,
+    resolve_model_dir,
+)
+from modasearch.models.spec import EncoderSpec
 
 ROLES = ("bm25", "splade", "dense", "image")
 TEXT_ROLES = ("bm25", "splade", "dense")
@@ -58,30 +66,91 @@ class EncodedBatch:
     bm25: list[SparseVec]
 
 
-@dataclass
 class EncoderSet:
-    bm25: Bm25Encoder
-    splade: SparseEncoder | None = None
-    dense: DenseEncoder | None = None
-    image: ImageModel | None = None
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    _cache: LruCache = field(default_factory=lambda: LruCache(query_cache_size()), repr=False)
-    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), repr=False)
+    """The encoders of one index by role. Neural models load on first use, so a command that needs
+    only BM25 never pays for them; `check` (the manifest's) runs on each model as it loads."""
+
+    def __init__(
+        self,
+        bm25: Bm25Encoder,
+        dense: str | None = None,
+        splade: str | None = None,
+        image: str | None = None,
+        check: Callable[[str, Any], None] | None = None,
+    ) -> None:
+        self.bm25 = bm25
+        self.refs = {"dense": dense, "splade": splade, "image": image}
+        self.check = check
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._cache = LruCache(query_cache_size())
+        self._pool: ThreadPoolExecutor | None = None
 
     @classmethod
     def load(
-        cls, dense: str | None, splade: str | None, bm25_settings: dict[str, Any], image: str | None = None
+        cls,
+        dense: str | None,
+        splade: str | None,
+        bm25_settings: dict[str, Any],
+        image: str | None = None,
+        check: Callable[[str, Any], None] | None = None,
     ) -> EncoderSet:
-        dense_encoder = load_encoder(dense, "dense") if dense else None
-        return cls(
-            bm25=Bm25Encoder(**bm25_settings),
-            splade=load_encoder(splade, "sparse") if splade else None,  # type: ignore[arg-type]
-            dense=dense_encoder,  # type: ignore[arg-type]
-            image=load_image_model(image, dense_encoder) if image else None,
-        )
+        return cls(Bm25Encoder(**bm25_settings), dense, splade, image, check)
+
+    def _model(self, role: str) -> Any:
+        ref = self.refs[role]
+        if ref is None:
+            return None
+        with self._lock:
+            if role not in self._models:
+                if role == "image":
+                    model: Any = load_image_model(ref, self._text_model())
+                else:
+                    model = load_encoder(ref, "dense" if role == "dense" else "sparse")
+                if self.check is not None:
+                    self.check(role, model.spec)
+                self._models[role] = model
+            return self._models[role]
+
+    def _text_model(self) -> Any:
+        """The dense model, for an aligner that reuses it (called with the lock held)."""
+        ref = self.refs["dense"]
+        if ref is None:
+            return None
+        if "dense" not in self._models:
+            model = load_encoder(ref, "dense")
+            if self.check is not None:
+                self.check("dense", model.spec)
+            self._models["dense"] = model
+        return self._models["dense"]
+
+    @property
+    def dense(self) -> DenseEncoder | None:
+        return self._model("dense")
+
+    @property
+    def splade(self) -> SparseEncoder | None:
+        return self._model("splade")
+
+    @property
+    def image(self) -> ImageModel | None:
+        return self._model("image")
+
+    def text_specs(self) -> dict[str, EncoderSpec]:
+        """The text models' frozen descriptions, read without loading the models."""
+        kinds = {"dense": "dense", "splade": "sparse"}
+        return {
+            role: EncoderSpec.load(resolve_model_dir(ref, kinds[role]))  # type: ignore[arg-type]
+            for role, ref in self.refs.items()
+            if ref is not None and role in kinds
+        }
+
+    def loaded(self) -> list[str]:
+        return ["bm25", *self._models]
 
     def roles(self) -> list[str]:
-        return [r for r in ROLES if getattr(self, r) is not None]
+        return [r for r in ROLES if r == "bm25" or self.refs[r] is not None]
 
     def specs(self) -> dict[str, dict[str, Any]]:
         specs: dict[str, dict[str, Any]] = {}
@@ -126,7 +195,7 @@ class EncoderSet:
             elif role == "bm25" or len(roles) == 1:
                 vectors[role], timings[role] = self._timed_query(text, role)
             else:
-                pending[role] = self._pool.submit(self._timed_query, text, role)
+                pending[role] = self.pool.submit(self._timed_query, text, role)
         for role, future in pending.items():
             vectors[role], timings[role] = future.result()
         for role in roles:
@@ -145,8 +214,16 @@ class EncoderSet:
     def clear_cache(self) -> None:
         self._cache = LruCache(self._cache.size)
 
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(2)
+            return self._pool
+
     def close(self) -> None:
-        self._pool.shutdown(wait=False)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
 
     def _timed_query(self, text: str, role: str) -> tuple[QueryVector, float]:
         start = time.perf_counter()

@@ -21,7 +21,7 @@ from modasearch.index.types import Condition, Hit, VectorQuery, point_id
 from modasearch.recommend.model import InteractionModel
 from modasearch.recommend.types import Complements, TypeMatcher
 from modasearch.search.engine import Engine
-from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.filters import Filters
 from modasearch.search.paging import MAX_K, QueryError
 from modasearch.search.results import SearchResults
 
@@ -41,8 +41,7 @@ def shipped_complements() -> Complements:
 
 def type_field(engine: Engine) -> str | None:
     """The catalog's product-type field: its first text attribute that is a keyword field."""
-    facetable = engine.facet_fields()
-    return next((f for f in engine.manifest.catalog.get("text_attributes", []) if f in facetable), None)
+    return engine.state.primary_field
 
 
 class CompleteTheLook:
@@ -76,7 +75,7 @@ class CompleteTheLook:
 
     @cached_property
     def _to_catalog(self) -> TypeMatcher:
-        types = self.engine.manifest.vocab.get(self.field, []) if self.field else []
+        types = self.engine.state.vocab.get(self.field, ()) if self.field else ()
         return TypeMatcher(list(types), self._embed)
 
     def types_for(self, product_type: str) -> list[tuple[str, float]]:
@@ -149,7 +148,7 @@ class CompleteTheLook:
         started = time.perf_counter()
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}")
-        conditions = to_conditions(filters, self.engine.manifest.fields, self.engine.manifest.vocab)
+        conditions = self.engine.conditions(filters)
         product = self.engine.get(product_id)
         if product is None:
             raise QueryError(f"product {product_id!r} is not in the index")
@@ -168,7 +167,7 @@ class CompleteTheLook:
         shown = _spread([pid for pid, _ in ranked], kinds, k)
         hits = [Hit(pid, score, {}) for pid, score in ranked if pid in shown]
         label = f"complete the look of {product_id}"
-        return self.engine._results(label, "look", hits, 0, started, time.perf_counter(), {})
+        return self.engine.results_of(label, "look", hits, started)
 
     def _payloads(self, ids: list[str], conditions: tuple[Condition, ...]) -> dict[str, dict[str, Any]]:
         """Group and attributes of the candidates that pass the filters."""

@@ -21,7 +21,7 @@ from modasearch.recommend.model import InteractionModel
 from modasearch.recommend.popularity import HALF_LIFE_DAYS, recency_weights
 from modasearch.recommend.profile import taste_vector
 from modasearch.search.engine import Engine
-from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.filters import Filters
 from modasearch.search.paging import MAX_K, QueryError
 from modasearch.search.results import SearchResults
 
@@ -151,13 +151,12 @@ class Recommender:
         for product in (*shopper.likes, *shopper.dislikes, *(e.product for e in shopper.events)):
             if not product.strip():
                 raise QueryError("product ids in likes, dislikes and events must not be empty")
-        conditions = to_conditions(filters, self.engine.manifest.fields, self.engine.manifest.vocab)
+        conditions = self.engine.conditions(filters)
         excluded = {point_id(p) for p in exclude}
         ranked = [(pid, s) for pid, s in self.rank(shopper, conditions) if pid not in excluded]
         hits = self._allowed(ranked, conditions, k)
         label = f"for {shopper.customer}" if shopper.customer else "for this session"
-        t = time.perf_counter()
-        return self.engine._results(label, "recommend", hits, 0, started, t, {})
+        return self.engine.results_of(label, "recommend", hits, started)
 
     def _allowed(
         self, ranked: list[tuple[str, float]], conditions: tuple[Condition, ...], k: int

@@ -1,40 +1,44 @@
-"""Arranging a ranked list for a shop page: one card per product (variants collapsed), sorting by a
-number without surfacing junk, and diversity (MMR). Mixed into `Engine`; the list functions are pure."""
+"""Arranging a ranked list for a shop page: one card per product (variants and duplicates collapsed),
+sorting by a number without surfacing junk, and diversity (MMR). The list functions are pure;
+`arrange_tier` applies them to one tier of a request's ranking."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from modasearch.index.manifest import Manifest
-from modasearch.index.types import Hit, IndexBackend
-from modasearch.search.paging import QueryError
+from modasearch.index.types import Hit
+from modasearch.search.request import Arrangement
+
+if TYPE_CHECKING:
+    from modasearch.search.context import Context
+
+__all__ = ["Arrangement", "arrange_tier", "collapse_key", "collapse_variants", "mmr", "sort_relevant"]
+
+_COLOUR_NAME = re.compile(r"colou?r", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Arrangement:
-    """`collapse`: products of one `group_id` shown once, the best-ranked variant standing for them
-    (with query understanding on, the one with the colour asked for ranks first). `sort_by`: `price`
-    or a numeric attribute, among the `relevant` best results only (a relevance cut-off, so sorting a
-    semantic ranking never brings its tail to the top). `diversify` (0-1): the weight MMR gives to
-    novelty when it re-orders the top `relevant`."""
-
-    collapse: bool = False
-    sort_by: str | None = None
-    descending: bool = False
-    relevant: int = 50
-    diversify: float = 0.0
-
-    @property
-    def active(self) -> bool:
-        return self.collapse or self.sort_by is not None or self.diversify > 0
+def collapse_key(payload: Mapping[str, Any]) -> Any:
+    """What makes two results the same card: the group (colour/size variants) when the catalog names
+    one; otherwise the same title in the same colour (a catalog listing one product several times)."""
+    group = payload.get("group_id")
+    if group:
+        return ("group", group)
+    attributes = payload.get("attributes") or {}
+    colours = tuple(str(v).lower() for k, v in sorted(attributes.items()) if _COLOUR_NAME.search(k))
+    title = _SPACES.sub(" ", str(payload.get("title", "")).strip().lower())
+    return ("title", title, colours) if title else None
 
 
-def collapse_variants(hits: Sequence[Hit], groups: Mapping[str, Any]) -> list[Hit]:
-    seen: set[Any] = set()
+def collapse_variants(
+    hits: Sequence[Hit], groups: Mapping[str, Any], seen: set[Any] | None = None
+) -> list[Hit]:
+    """The first hit of each group (None: a group of its own); `seen` groups are already shown."""
+    seen = set() if seen is None else seen
     out = []
     for hit in hits:
         group = groups.get(hit.id)
@@ -48,7 +52,8 @@ def collapse_variants(hits: Sequence[Hit], groups: Mapping[str, Any]) -> list[Hi
 def sort_relevant(
     hits: Sequence[Hit], values: Mapping[str, float | None], relevant: int, descending: bool
 ) -> list[Hit]:
-    """The `relevant` best hits ordered by value (missing values last; ties keep relevance order)."""
+    """The `relevant` best hits ordered by value (missing values last; ties keep relevance order);
+    the rest are left out, so a sorted page never shows a semantic ranking's tail."""
     top = list(hits[:relevant])
     known = [h for h in top if values.get(h.id) is not None]
     known.sort(key=lambda h: float(values[h.id]), reverse=descending)  # type: ignore[arg-type]
@@ -77,43 +82,39 @@ def mmr(hits: Sequence[Hit], vectors: Mapping[str, np.ndarray], novelty: float, 
     return [head[i] for i in chosen] + tail
 
 
-class Arranging:
-    backend: IndexBackend
-    manifest: Manifest
-
-    def check_arrangement(self, arrangement: Arrangement) -> None:
-        if arrangement.sort_by is not None and self.manifest.fields.get(arrangement.sort_by) != "float":
-            numeric = sorted(f for f, kind in self.manifest.fields.items() if kind == "float")
-            raise QueryError(
-                f"cannot sort by {arrangement.sort_by!r}; numeric fields of this index: {numeric}"
-            )
-        if not 0 <= arrangement.diversify <= 1:
-            raise QueryError(f"diversify must be between 0 and 1, got {arrangement.diversify}")
-        if arrangement.relevant < 1:
-            raise QueryError(f"relevant must be >= 1, got {arrangement.relevant}")
-
-    def arranged(self, hits: list[Hit], arrangement: Arrangement) -> list[Hit]:
-        payloads = {h.id: h.payload for h in self.backend.retrieve([h.id for h in hits])}
-        hits = [h for h in hits if h.id in payloads]
-        if arrangement.collapse:
-            hits = collapse_variants(hits, {i: p.get("group_id") for i, p in payloads.items()})
-        if arrangement.diversify > 0 and "dense" in self.manifest.encoders:
-            top = [h.id for h in hits[: arrangement.relevant]]
-            found = self.backend.vectors(top, "dense")
-            vectors = {i: np.asarray(v, dtype=np.float64) for i, v in found.items()}
-            hits = mmr(hits, vectors, arrangement.diversify, arrangement.relevant)
-        if arrangement.sort_by is not None:
-            field = arrangement.sort_by
-            values = {
-                i: _number(p.get(field) if field == "price" else (p.get("attributes") or {}).get(field))
-                for i, p in payloads.items()
-            }
-            hits = sort_relevant(hits, values, arrangement.relevant, arrangement.descending)
+def arrange_tier(ctx: Context, hits: list[Hit], first: bool) -> list[Hit]:
+    """One tier of the ranking as the page shows it. Collapsing carries over tiers (a group shown in
+    the first is not shown again in the second); diversity and sorting act on the first tier only,
+    whose `relevant` best they re-order."""
+    arrangement = ctx.request.arrangement
+    if not hits or not (arrangement.collapse or (first and arrangement.active)):
         return hits
+    payloads = ctx.payloads([h.id for h in hits])
+    hits = [h for h in hits if h.id in payloads]  # deleted meanwhile: gone
+    if arrangement.collapse:
+        groups = {i: collapse_key(p) for i, p in payloads.items()}
+        hits = collapse_variants(hits, groups, ctx.groups_seen)
+    if not first:
+        return hits
+    if arrangement.diversify and "dense" in ctx.state.modes:
+        top = [h.id for h in hits[: arrangement.relevant]]
+        found = ctx.backend.vectors(top, "dense")
+        vectors = {i: np.asarray(v, dtype=np.float64) for i, v in found.items()}
+        hits = mmr(hits, vectors, arrangement.diversify, arrangement.relevant)
+    if arrangement.sort_by is not None:
+        name = arrangement.sort_by
+        values = {
+            i: _number(p.get(name) if name == "price" else (p.get("attributes") or {}).get(name))
+            for i, p in payloads.items()
+        }
+        hits = sort_relevant(hits, values, arrangement.relevant, arrangement.descending)
+        ctx.exhausted = True  # a sorted list is the relevant ones only
+    return hits
 
 
 def _number(value: Any) -> float | None:
     try:
-        return None if value is None else float(value)
+        number = None if value is None else float(value)
     except (TypeError, ValueError):
         return None
+    return None if number is None or number != number else number  # NaN sorts nowhere

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modasearch.index.payload import payload_key
@@ -38,7 +38,7 @@ def _range(name: str, spec: Mapping[str, Any]) -> Condition:
 
 
 def to_conditions(
-    filters: Filters | None, fields: Mapping[str, str], vocab: Mapping[str, list[str]] | None = None
+    filters: Filters | None, fields: Mapping[str, str], vocab: Mapping[str, Sequence[str]] | None = None
 ) -> tuple[Condition, ...]:
     if not filters:
         return ()

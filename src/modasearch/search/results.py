@@ -33,6 +33,9 @@ class SearchResults:
     took_ms: float = 0.0
     timings_ms: dict[str, float] = field(default_factory=dict)
     parse: dict[str, Any] | None = None  # the query understanding, with explain
+    corrected: str | None = None  # what was searched for instead of the query (spelling), if anything
+    facets: Any = None  # FacetResult, when the request asked for facets
+    request: Any = None  # the resolved SearchRequest
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -42,3 +45,15 @@ class SearchResults:
 
     def ids(self) -> list[str]:
         return [h.product.id for h in self.hits]
+
+
+def results_json(results: SearchResults) -> dict[str, Any]:
+    """What `modasearch search --json` prints."""
+    return {
+        "query": results.query,
+        "corrected": results.corrected,
+        "mode": results.mode,
+        "preset": getattr(results.request, "preset", None),
+        "took_ms": results.took_ms,
+        "hits": [h.to_dict() for h in results],
+    }

@@ -12,7 +12,8 @@ const COLOURS = {
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { query: "", mode: "hybrid", sort: "", filters: {}, page: 1, photo: null, steer: "" };
+// mode "": the server's default pipeline decides; exact: the shopper asked to search their words as typed
+const state = { query: "", mode: "", sort: "", filters: {}, page: 1, photo: null, steer: "", exact: false };
 let photoUrl = null;
 
 async function api(path, options = {}) {
@@ -32,7 +33,8 @@ function setStatus(text, isError = false) {
 function writeUrl() {
   const params = new URLSearchParams();
   if (state.query) params.set("q", state.query);
-  if (state.mode !== "hybrid") params.set("mode", state.mode);
+  if (state.mode) params.set("mode", state.mode);
+  if (state.exact) params.set("exact", "1");
   if (state.page > 1) params.set("page", String(state.page));
   if (Object.keys(state.filters).length) params.set("filters", JSON.stringify(state.filters));
   const hash = params.toString();
@@ -42,7 +44,8 @@ function writeUrl() {
 function readUrl() {
   const params = new URLSearchParams(location.hash.slice(1));
   state.query = params.get("q") || "";
-  state.mode = params.get("mode") || "hybrid";
+  state.mode = params.get("mode") || "";
+  state.exact = params.get("exact") === "1";
   state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
   try { state.filters = JSON.parse(params.get("filters") || "{}"); } catch { state.filters = {}; }
   $("q").value = state.query;
@@ -54,6 +57,31 @@ function activeFilters() {
   const out = {};
   for (const [field, values] of Object.entries(state.filters)) if (values.length) out[field] = values;
   return Object.keys(out).length ? out : null;
+}
+
+// The body of POST /search for the current state: the fields of the API's SearchRequest schema; what
+// it leaves out comes from the server's default preset, as for every other client.
+function searchBody(offset = (state.page - 1) * PAGE_SIZE) {
+  const body = { query: state.query, page: { k: PAGE_SIZE, offset }, filters: activeFilters(), facets: { limit: 12 } };
+  if (state.mode) body.retrieval = { mode: state.mode };
+  if (state.sort) body.arrangement = { sort_by: "price", descending: state.sort === "price-desc" };
+  if (state.exact) body.understanding = { spelling: false };
+  return body;
+}
+
+function showCorrection(results) {
+  const note = $("corrected");
+  note.replaceChildren();
+  note.hidden = !results || !results.corrected;
+  if (note.hidden) return;
+  const instead = document.createElement("button");
+  instead.type = "button";
+  instead.className = "link";
+  instead.textContent = state.query;
+  instead.addEventListener("click", () => { state.exact = true; state.page = 1; runSearch(); });
+  const shown = document.createElement("strong");
+  shown.textContent = results.corrected;
+  note.append("Showing results for ", shown, " · search instead for ", instead);
 }
 
 async function runSearch({ push = true } = {}) {
@@ -72,14 +100,14 @@ async function runSearch({ push = true } = {}) {
       const facetUrl = "/facets?limit=12" + (filters ? `&filters=${encodeURIComponent(JSON.stringify(filters))}` : "");
       [results, facets] = await Promise.all([api("/search/image", { method: "POST", body: form }), api(facetUrl)]);
     } else if (state.query) {
-      const body = { query: state.query, mode: state.mode, k: PAGE_SIZE, offset, filters, facets: [], facet_limit: 12 };
-      if (state.sort) { body.sort_by = "price"; body.descending = state.sort === "price-desc"; }
+      const body = searchBody(offset);
       results = await api("/search", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       facets = results.facets;
     } else {
       facets = await api("/facets?limit=12" + (filters ? `&filters=${encodeURIComponent(JSON.stringify(filters))}` : ""));
       renderFacets(facets);
       renderChips();
+      showCorrection(null);
       $("results").replaceChildren();
       $("pager").replaceChildren();
       setStatus(`${facets.total} products. Type what you are looking for, or search with a photo.`);
@@ -87,6 +115,7 @@ async function runSearch({ push = true } = {}) {
     }
     renderFacets(facets);
     renderChips();
+    showCorrection(results);
     renderResults($("results"), results.hits);
     renderPager(facets, results.hits.length);
     const first = offset + 1, last = offset + results.hits.length;
@@ -404,6 +433,7 @@ function submitQuery() {
   state.query = $("q").value.trim();
   state.mode = $("mode").value;
   state.page = 1;
+  state.exact = false;
   state.photo = null;
   $("photo-query").hidden = true;
   runSearch();
@@ -445,6 +475,8 @@ function wire() {
   });
   window.addEventListener("popstate", () => { readUrl(); state.photo = null; $("photo-query").hidden = true; runSearch({ push: false }); });
 }
+
+window.modasearch = { searchBody, state }; // for tests: the page's own request
 
 wire();
 readUrl();
