@@ -294,3 +294,10 @@ def test_recommend_fit_for_and_look(demo_index: str, tmp_path: Path) -> None:
     assert nothing.exit_code == 2 and "--customer" in nothing.output
     missing = runner.invoke(app, ["recommend", "fit", demo_index, str(tmp_path / "none.csv")])
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_the_cli_half_life_default_is_the_recommenders() -> None:
+    from modasearch.cli import recommend
+    from modasearch.recommend import popularity
+
+    assert recommend.HALF_LIFE_DAYS == popularity.HALF_LIFE_DAYS

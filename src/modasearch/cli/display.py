@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,8 +17,34 @@ from modasearch.search.results import SearchResults
 console = Console()
 
 
+LOG_EVERY_SECONDS = 10.0
+
+
+def log_progress(description: str) -> ProgressFn:
+    """Progress as plain lines, for output that is a log file rather than a terminal: a line every
+    10 seconds or so, and one at the end, each with the rate and the time left."""
+    started = time.monotonic()
+    last = [started]
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < LOG_EVERY_SECONDS and done < total:
+            return
+        last[0] = now
+        elapsed = now - started
+        rate = done / elapsed if elapsed else 0.0
+        left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+        share = f" ({100 * done / total:.0f}%)" if total else ""
+        console.print(f"{description}: {done}/{total}{share}, {elapsed:.0f} s, {rate:.1f}/s{left}")
+
+    return update
+
+
 @contextmanager
 def progress_bar(description: str) -> Iterator[ProgressFn]:
+    if not console.is_terminal:
+        yield log_progress(description)
+        return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(description, total=None)

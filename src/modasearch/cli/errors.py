@@ -9,31 +9,37 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from modasearch.catalog.loaders.rows import CatalogError
-from modasearch.catalog.mapping import MappingError
-from modasearch.eval.data import EvalDataError
-from modasearch.index.build import EmptyCatalogError
-from modasearch.index.manifest import IndexStateError
-from modasearch.models.errors import ModelError
-from modasearch.models.images import ImageError
-from modasearch.recommend.events import EventError
-from modasearch.search.engine import QueryError
-from modasearch.search.filters import FilterError
-
-USER_ERRORS = (
-    CatalogError,
-    MappingError,
-    EmptyCatalogError,
-    IndexStateError,
-    ModelError,
-    QueryError,
-    FilterError,
-    EvalDataError,
-    ImageError,
-    EventError,
-)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@functools.cache
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors a person can fix, imported when one is raised (a command never pays for the
+    modules of the others)."""
+    from modasearch.catalog.loaders.rows import CatalogError
+    from modasearch.catalog.mapping import MappingError
+    from modasearch.eval.data import EvalDataError
+    from modasearch.index.build import EmptyCatalogError
+    from modasearch.index.manifest import IndexStateError
+    from modasearch.models.errors import ModelError
+    from modasearch.models.images import ImageError
+    from modasearch.recommend.events import EventError
+    from modasearch.search.filters import FilterError
+    from modasearch.search.paging import QueryError
+
+    return (
+        CatalogError,
+        MappingError,
+        EmptyCatalogError,
+        IndexStateError,
+        ModelError,
+        QueryError,
+        FilterError,
+        EvalDataError,
+        ImageError,
+        EventError,
+    )
 
 
 def friendly(fn: F) -> F:
@@ -41,7 +47,9 @@ def friendly(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except USER_ERRORS as exc:
+        except Exception as exc:
+            if not isinstance(exc, user_errors()):
+                raise
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
             raise typer.Exit(2) from None
         except FileNotFoundError as exc:

@@ -13,7 +13,6 @@ import typer
 from modasearch.cli.display import console, progress_bar
 from modasearch.cli.errors import friendly
 from modasearch.cli.recommend import engine_with_events
-from modasearch.recommend import split_by_days
 
 IndexArg = Annotated[Path, typer.Argument(help="Index directory holding the events' products.")]
 EventsArg = Annotated[Path, typer.Argument(help="Events file (e.g. H&M transactions).")]
@@ -39,6 +38,7 @@ def recommend_command(
     profile and their blend (with each signal left out), all customers and returning ones."""
     from modasearch.eval.recommend import evaluate_recommendations, to_markdown, tune_weights
     from modasearch.eval.report import write_section
+    from modasearch.recommend import split_by_days
 
     engine, kept = engine_with_events(index, events, 5)
     with engine:

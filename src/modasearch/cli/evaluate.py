@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from modasearch.cli.display import console
+from modasearch.cli.display import console, log_progress
 from modasearch.cli.errors import friendly
 from modasearch.index.build import Progress as ProgressFn
 
@@ -60,6 +60,8 @@ def _progress_factory() -> tuple[Progress, Callable[[str], ProgressFn]]:
     )
 
     def make(label: str) -> ProgressFn:
+        if not console.is_terminal:
+            return log_progress(label)
         task = bar.add_task(label, total=None)
         return lambda done, total: bar.update(task, completed=done, total=total)
 

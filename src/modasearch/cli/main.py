@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from modasearch.catalog import FieldMapping, load_catalog
 from modasearch.cli import eval_recommend
 from modasearch.cli.display import console, print_report, progress_bar, results_table
 from modasearch.cli.errors import friendly
@@ -22,6 +21,9 @@ from modasearch.search.engine import MODES, Engine, EngineConfig
 from modasearch.search.filters import FilterError, parse_filter_args
 from modasearch.search.request import DEFAULT_PRESET, PRESETS, from_flat
 from modasearch.search.results import results_json
+
+if TYPE_CHECKING:
+    from modasearch.catalog.mapping import FieldMapping
 
 app = typer.Typer(
     help="Offline fashion search: build an index from a catalog, then search it.", no_args_is_help=True
@@ -37,6 +39,8 @@ app.add_typer(recommend_app, name="recommend")
 def _mapping(mapping_file: Path | None, fields: list[str]) -> FieldMapping | None:
     if mapping_file is None and not fields:
         return None
+    from modasearch.catalog.mapping import FieldMapping
+
     base = FieldMapping.from_toml(mapping_file) if mapping_file else FieldMapping()
     return base.with_pairs(fields)
 
@@ -101,6 +105,8 @@ def index_command(
     show_issues: Annotated[int, typer.Option(help="How many load problems to list.")] = 20,
 ) -> None:
     """Load a catalog and build a searchable index (atomically replacing any index at INDEX_DIR)."""
+    from modasearch.catalog import load_catalog
+
     loaded, report = load_catalog(catalog, fmt, _mapping(mapping, field))  # type: ignore[arg-type]
     print_report(report, show_issues)
     config = EngineConfig(
@@ -253,6 +259,7 @@ def demo_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8000,
 ) -> None:
     """Build an index of the bundled demo catalog (432 real products) and run example searches."""
+    from modasearch.catalog import load_catalog
     from modasearch.demo import DEMO_CATALOG, DEMO_QUERIES
 
     catalog, report = load_catalog(DEMO_CATALOG, "kaggle")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from modasearch.catalog import load_catalog
 from modasearch.cli.display import console, print_report, progress_bar
 from modasearch.cli.errors import friendly
 from modasearch.search.engine import Engine
@@ -26,6 +25,8 @@ def add_command(
     fmt: Annotated[str, typer.Option("--format", help="auto, hm, kaggle or generic.")] = "auto",
 ) -> None:
     """Add products, or replace those whose id is already indexed."""
+    from modasearch.catalog import load_catalog
+
     loaded, report = load_catalog(catalog, fmt)  # type: ignore[arg-type]
     print_report(report, 20)
     with Engine.open(index_dir) as engine, progress_bar(f"adding {len(loaded)} products") as update:

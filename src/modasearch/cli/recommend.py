@@ -4,24 +4,18 @@ the look that completes a product."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from modasearch.cli.display import console, print_report, results_table
 from modasearch.cli.errors import friendly
-from modasearch.recommend import (
-    CompleteTheLook,
-    InteractionModel,
-    Recommender,
-    Shopper,
-    fit_model,
-    load_events,
-)
-from modasearch.recommend.fit import known_products
-from modasearch.recommend.popularity import HALF_LIFE_DAYS
 from modasearch.search.engine import Engine
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HALF_LIFE_DAYS = 3.0  # recommend.popularity's default (tested to agree): the readers load on use
 
 recommend_app = typer.Typer(
     help="Personalised picks and complete-the-look, learned from purchases and other events.",
@@ -31,6 +25,9 @@ IndexArg = Annotated[Path, typer.Argument(help="Index directory.")]
 
 
 def engine_with_events(index_dir: Path, events: Path, show_issues: int) -> tuple[Engine, pd.DataFrame]:
+    from modasearch.recommend import load_events
+    from modasearch.recommend.fit import known_products
+
     """The open index and the events whose products it holds; the rest reported, with lines."""
     loaded, report = load_events(events)
     engine = Engine.open(index_dir)
@@ -57,6 +54,8 @@ def fit_command(
     directory (a failed fit leaves the previous one in place)."""
     engine, kept = engine_with_events(index_dir, events, show_issues)
     with engine, console.status(f"fitting on {len(kept):,} events"):
+        from modasearch.recommend import fit_model
+
         model = fit_model(engine, kept, half_life)
         folder = model.save(index_dir)
     summary = model.summary()
@@ -80,6 +79,8 @@ def for_command(
     if customer is None and not like and not dislike:
         raise typer.BadParameter("give --customer, or --like / --dislike product ids")
     with Engine.open(index_dir) as engine:
+        from modasearch.recommend import InteractionModel, Recommender, Shopper
+
         model = InteractionModel.load(index_dir)
         if customer is not None and model is None:
             console.print("[yellow]no fitted events in this index (modasearch recommend fit): no history[/]")
@@ -97,6 +98,8 @@ def look_command(
     """Products of other types that go with this one (from baskets, else complementary types)."""
     with Engine.open(index_dir) as engine:
         product = engine.get(product_id)
+        from modasearch.recommend import CompleteTheLook, InteractionModel
+
         results = CompleteTheLook(engine, InteractionModel.load(index_dir)).complete(product_id, k)
     if product is not None:
         console.print(f"completing [bold]{product.title}[/] ({product_id})")

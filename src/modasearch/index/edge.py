@@ -176,7 +176,8 @@ class EdgeBackend:
 
     def facet(self, key: str, conditions: tuple[Condition, ...], limit: int) -> list[tuple[Any, int]]:
         request = qe.FacetRequest(key=key, limit=limit, exact=True, filter=edge_filter(conditions))
-        return [(hit.value, int(hit.count)) for hit in self.shard.facet(request).hits]
+        # values whose products were all deleted stay in the engine's index with a count of 0
+        return [(hit.value, int(hit.count)) for hit in self.shard.facet(request).hits if hit.count > 0]
 
     def close(self) -> None:
         self.shard.close()

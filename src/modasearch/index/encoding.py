@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from modasearch.index.vector_cache import VectorCache
 from modasearch.models.bm25 import Bm25Encoder
 from modasearch.models.onnx_text import SparseVec
 from modasearch.models.registry import (
@@ -86,6 +87,7 @@ class EncoderSet:
         self._lock = threading.Lock()
         self._cache = LruCache(query_cache_size())
         self._pool: ThreadPoolExecutor | None = None
+        self.vector_cache = VectorCache.from_env()
 
     @classmethod
     def load(
@@ -161,17 +163,29 @@ class EncoderSet:
         return specs
 
     def encode_documents(self, texts: Sequence[str]) -> EncodedBatch:
-        def timed(role: str, fn: Any) -> Any:
-            start = time.perf_counter()
-            out = fn(list(texts))
-            self.seconds[role] += time.perf_counter() - start
-            return out
-
+        dense = self.encode_texts("dense", texts) if self.dense else None
         return EncodedBatch(
-            dense=timed("dense", self.dense.encode_document) if self.dense else None,
-            splade=timed("splade", self.splade.encode_document) if self.splade else None,
-            bm25=timed("bm25", self.bm25.encode_document),
+            dense=np.asarray(dense, dtype=np.float32) if dense is not None else None,
+            splade=self.encode_texts("splade", texts) if self.splade else None,
+            bm25=self._timed("bm25", self.bm25.encode_document, texts),
         )
+
+    def encode_texts(self, role: str, texts: Sequence[str]) -> list[Any]:
+        """Document vectors of one neural role, through the vector cache when one is configured."""
+        model = getattr(self, role)
+        encode = model.encode_document
+        if self.vector_cache is None:
+            return list(self._timed(role, encode, texts))
+        name = f"{role}:{model.spec.name}@{model.spec.version}"
+        return self.vector_cache.encode(
+            name, list(texts), lambda missing: self._timed(role, encode, missing), role == "splade"
+        )
+
+    def _timed(self, role: str, fn: Any, texts: Sequence[str]) -> Any:
+        start = time.perf_counter()
+        out = fn(list(texts))
+        self.seconds[role] += time.perf_counter() - start
+        return out
 
     def encode_query(self, text: str, role: str) -> QueryVector:
         encoder = getattr(self, role, None)

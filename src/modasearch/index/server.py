@@ -208,7 +208,7 @@ class QdrantServerBackend:
         response = self.client.facet(
             self.collection, key, facet_filter=server_filter(conditions), limit=limit, exact=True
         )
-        return [(hit.value, int(hit.count)) for hit in response.hits]
+        return [(hit.value, int(hit.count)) for hit in response.hits if hit.count > 0]  # deleted: 0
 
     def drop(self) -> None:
         self.client.delete_collection(self.collection)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from PIL import Image
 
 from modasearch.models.images import to_tensor
@@ -18,7 +17,7 @@ class OnnxImageEncoder:
     def __init__(self, directory: Path, threads: int | None = None) -> None:
         self.directory = directory
         self.spec = EncoderSpec.load(directory)
-        self.session: ort.InferenceSession = _session(directory / "model.onnx", threads)
+        self.session = _session(directory / "model.onnx", threads)
 
     @property
     def dim(self) -> int:

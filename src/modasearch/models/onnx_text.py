@@ -6,12 +6,15 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from modasearch.models.spec import EncoderSpec
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class SparseVec:
 
 
 def _session(path: Path, threads: int | None) -> ort.InferenceSession:
+    import onnxruntime as ort  # on first use: a keyword search never loads it
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or os.cpu_count() or 1
     options.inter_op_num_threads = 1

@@ -238,6 +238,7 @@ FLAT: dict[str, tuple[str | None, str]] = {
     "preset": (None, "preset"),
     "filters": (None, "filters"),
     "explain": (None, "explain"),
+    "facets": (None, "facets"),
     "similar_to": (None, "similar_to"),
     "colour": (None, "colour"),
     "photo": (None, "photo"),
@@ -277,6 +278,9 @@ def from_flat(options: Mapping[str, Any], base: SearchRequest | None = None) -> 
         if value is None:
             continue
         part, key = FLAT[name]
+        if name == "facets" and isinstance(value, Mapping):  # {"fields": [...], "limit": 20}
+            fields = value.get("fields")
+            value = Facets(tuple(fields) if fields else None, int(value.get("limit", 20)))
         if part is None:
             top[key] = value
         else:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from modasearch.eval.benchmarks.hm import build_hm_attr
+from modasearch.eval.benchmarks.judged import build_hm_judged, build_kagl_judged
 from modasearch.eval.benchmarks.kagl import KAGL_ATTR_FIELDS, build_kagl_attr, build_kagl_t2i, kagl_attr
 from modasearch.eval.benchmarks.store import (
     Benchmark,
@@ -20,6 +21,10 @@ BUILDERS: dict[str, Callable[[Path], Benchmark]] = {
     "kagl-attr": build_kagl_attr,
     "kagl-t2i": build_kagl_t2i,
     "hm-attr": build_hm_attr,
+    "kagl-judged": build_kagl_judged,
+    "kagl-judged-titles": lambda d: build_kagl_judged(d, "titles"),
+    "hm-judged": build_hm_judged,
+    "hm-judged-titles": lambda d: build_hm_judged(d, "titles"),
 }
 
 

@@ -127,6 +127,10 @@ def load_benchmark_catalog(meta: dict[str, Any]) -> Catalog:
         catalog, _ = load_catalog(source["path"], source["format"])
     if source.get("text_attributes") is not None:
         catalog.text_attributes = tuple(source["text_attributes"])
+    if source.get("reduce"):
+        from modasearch.eval.benchmarks.judged import reduce_catalog
+
+        catalog = reduce_catalog(catalog, source["reduce"])
     expected = meta.get("catalog_fingerprint")
     if expected and catalog.fingerprint() != expected:
         raise EvalDataError(
