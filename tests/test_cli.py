@@ -160,6 +160,7 @@ def test_an_index_open_elsewhere_is_explained(demo_engine: Engine) -> None:
 
 EVAL_GRID = """
 baseline = "bm25"
+preset = "plain"
 metrics = ["ndcg@10", "precision@1"]
 k = 20
 [[config]]

@@ -10,10 +10,12 @@ import pytest
 
 from modasearch.index.types import Hit
 from modasearch.search.rerank import FEATURES, PRIOR, LinearRanker, candidate_features, rerank
+from modasearch.search.roles import FieldRoles
 from modasearch.search.understand import QueryParser
 from modasearch.train.ranker import Pool, coordinate_ascent, mean_ndcg
 
-PARSER = QueryParser({"colour": ["Black", "Red"], "type": ["Dress"]}, ["type", "colour"])
+PARSER = QueryParser({"colour": ["Black", "Red"], "type": ["Dress"]}, ["type", "colour"], english={})
+ROLES = FieldRoles(product_type="type", colours=("colour",))
 
 
 def test_features_by_hand() -> None:
@@ -22,27 +24,51 @@ def test_features_by_hand() -> None:
         "dense": [Hit("b", 0.9, {}), Hit("a", 0.5, {})],
     }
     payloads = {
-        "a": {"title": "Black dress", "attributes": {"colour": "Black", "type": "Dress"}},
-        "b": {"title": "Red dress", "attributes": {"colour": "Red", "type": "Dress"}},
-        "c": {"title": "Black top", "attributes": {"colour": "Black", "type": "Top"}},
+        "a": {
+            "title": "Black dress",
+            "text": "Black dress. Dress, Black.",
+            "attributes": {"colour": "Black", "type": "Dress"},
+        },
+        "b": {
+            "title": "Red frock",
+            "text": "Red frock. Dress, Red.",
+            "attributes": {"colour": "Red", "type": "Dress"},
+        },
+        "c": {
+            "title": "Black top",
+            "text": "Black top. Top, Black.",
+            "attributes": {"colour": "Black", "type": "Top"},
+        },
     }
-    x = candidate_features(["a", "b", "c"], lists, payloads, PARSER.parse("black dresses"), "black dresses")
+    parse = PARSER.parse("black dresses")
+    x = candidate_features(["a", "b", "c"], lists, payloads, parse, "black dresses", ROLES)
     col = {f: i for i, f in enumerate(FEATURES)}
     np.testing.assert_allclose(
         x[:, col["rrf"]], [(60 / 61 + 60 / 62) / 2, (60 / 62 + 60 / 61) / 2, 60 / 63 / 2]
     )
     np.testing.assert_allclose(x[:, col["bm25"]], [1.0, 0.25, 0.0])
     np.testing.assert_allclose(x[:, col["dense"]], [0.0, 1.0, 0.0])  # a is last of two: min-max 0
-    np.testing.assert_allclose(x[:, col["mentions"]], [1.0, 0.5, 0.5])
-    np.testing.assert_allclose(x[:, col["first_mention"]], [1.0, 0.0, 1.0])  # "black" comes first
-    np.testing.assert_allclose(x[:, col["mention_words"]], [1.0, 0.5, 0.5])
-    np.testing.assert_allclose(x[:, col["title_words"]], [1.0, 0.5, 0.5])
-    # prior: rrf + 0.5 mentions + 0.5 first_mention = 1.976, 1.2257, 1.2262: c passes b
-    assert [h.id for h in rerank(["a", "b", "c"], x, PRIOR)] == ["a", "c", "b"]
+    np.testing.assert_allclose(x[:, col["coverage"]], [1.0, 0.5, 0.5])  # b's text says "dress"
+    np.testing.assert_allclose(x[:, col["title_coverage"]], [1.0, 0.0, 0.5])  # a frock is a dress, not back
+    np.testing.assert_allclose(x[:, col["type_match"]], [1.0, 1.0, 0.0])
+    np.testing.assert_allclose(x[:, col["colour_match"]], [1.0, 0.0, 1.0])
+    np.testing.assert_allclose(x[:, col["audience_match"]], [0.5, 0.5, 0.5])  # no audience named
+    # prior: rrf + 0.5 type + 0.25 colour + 0.25 audience: a 1.98, b 1.73, c 0.60
+    assert [h.id for h in rerank(["a", "b", "c"], x, PRIOR)] == ["a", "b", "c"]
+
+
+def test_a_query_naming_nothing_leaves_the_fused_order() -> None:
+    """Where its features are silent (no word matched, nothing named) a ranker keeps the fused order."""
+    lists = {"dense": [Hit("a", 0.9, {}), Hit("b", 0.8, {}), Hit("c", 0.7, {})]}
+    payloads = {d: {"title": "x", "text": "x", "attributes": {}} for d in "abc"}
+    x = candidate_features(["a", "b", "c"], lists, payloads, None, "zzz", ROLES)
+    shipped = LinearRanker.load()
+    assert [h.id for h in rerank(["a", "b", "c"], x, shipped)] == ["a", "b", "c"]
+    assert all(weight >= 0 for weight in shipped.weights.values())
 
 
 def test_ranker_round_trip(tmp_path: Path) -> None:
-    ranker = LinearRanker("mine", {"rrf": 1.0, "mentions": 0.3}, {"benchmark": "x"})
+    ranker = LinearRanker("mine", {"rrf": 1.0, "coverage": 0.3}, {"benchmark": "x"})
     ranker.save(tmp_path)
     assert LinearRanker.load(str(tmp_path)) == ranker
     with pytest.raises(FileNotFoundError, match="train ranker"):
@@ -57,9 +83,9 @@ def test_shipped_ranker_loads() -> None:
 def test_coordinate_ascent_learns_what_matters() -> None:
     rng = np.random.default_rng(0)
     pools = []
-    for _ in range(40):  # relevance follows the "mentions" feature, not the fused order
+    for _ in range(40):  # relevance follows the "coverage" feature, not the fused order
         x = rng.random((30, len(FEATURES))).astype(np.float32)
-        gains = (x[:, FEATURES.index("mentions")] > 0.8).astype(np.float32)
+        gains = (x[:, FEATURES.index("coverage")] > 0.8).astype(np.float32)
         ideal = float(np.sum(np.sort(gains)[::-1][:10] / np.log2(np.arange(2, 12))))
         if ideal:
             pools.append(Pool(x, gains, ideal))
@@ -67,4 +93,4 @@ def test_coordinate_ascent_learns_what_matters() -> None:
     start[FEATURES.index("rrf")] = 1.0
     weights, best = coordinate_ascent(pools, start, log=lambda _: None)
     assert best > mean_ndcg(pools, start) + 0.3 and best > 0.9
-    assert np.argmax(np.abs(weights)) == FEATURES.index("mentions")
+    assert np.argmax(np.abs(weights)) == FEATURES.index("coverage")

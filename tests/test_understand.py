@@ -18,7 +18,8 @@ FIELDS = ["product_type", "colour_group", "graphical_appearance", "index_group",
 
 
 def parse(query: str, known: set[str] = frozenset()):  # type: ignore[no-untyped-def]
-    parser = QueryParser(VOCAB, FIELDS, known_word=lambda w: w in known)
+    # no English dictionary here: these parses test the catalog's own words
+    parser = QueryParser(VOCAB, FIELDS, lexicon=dict.fromkeys(known, 10), english={})
     result = parser.parse(query)
     return [(m.field, m.value, m.typos) for m in result.mentions], list(result.rest), result
 
@@ -81,24 +82,19 @@ def test_typos_in_context_plurals_and_short_words() -> None:
         "colour_group": ["Other", "Lower"],
     }
     counts = {"other": 900, "over": 50, "lower": 40, "sweter": 8, "sweater": 9000, "linen": 700}
-    parser = QueryParser(
-        vocab,
-        list(vocab),
-        known_word=lambda w: counts.get(w, 0) >= 5,
-        frequency=lambda w: counts.get(w, 0),
-    )
+    parser = QueryParser(vocab, list(vocab), lexicon=counts, english={})
     # "oter" is one edit from "over" and "other": "all _ pattern" is a catalog phrase with "over"
     assert parser.parse("all oter pattern").corrected == "all over pattern"
     assert parser.parse("oter").corrected == "other"  # no context: the more common word
     assert parser.parse("all ovr pattern").corrected == "all over pattern"  # a lost letter, 3 left
-    assert parser.parse("soks").corrected == "sock"  # matched against the plural as typed
+    assert parser.parse("soks").corrected == "socks"  # matched against the plural as typed
     assert parser.parse("sweter").corrected == "sweater"  # 8 texts hold it, the value 9,000
     assert parser.parse("linen").corrected == "linen"  # a real word, not a rare misspelling
 
 
 def test_synonyms_inside_phrases_and_never_corrected() -> None:
     vocab = {"product_type": ["T-shirt", "Shirt"], "index_group": ["Baby/Children"]}
-    parser = QueryParser(vocab, list(vocab))
+    parser = QueryParser(vocab, list(vocab), english={})
     assert [m.value for m in parser.parse("tshirt").mentions] == ["T-shirt"]  # not "shirt" with a typo
     assert [m.value for m in parser.parse("baby kid tee").mentions] == ["Baby/Children", "T-shirt"]
 
@@ -116,10 +112,27 @@ def test_engine_understanding_on_the_demo_index(demo_engine) -> None:  # type: i
     assert results.parse["corrected"] == "black dress for women"
     assert [m["value"] for m in results.parse["mentions"]] == ["Black", "Dresses", "Women"]
     assert results.ids() == ["10360"]  # the one black women's dress of the demo catalog
-    category = demo_engine.search("blak dreses", k=5, understand="category", rerank="fashion-rank")
+    category = demo_engine.search("blak dreses", k=5, understand="category", spelling=True, rerank="prior")
     assert {demo_engine.get(i).attributes["articleType"] for i in category.ids()} == {"Dresses"}
     assert demo_engine.get(category.ids()[0]).attributes["baseColour"] == "Black"
     with pytest.raises(ValueError, match=r"unknown understanding\.mode 'magic'"):
         demo_engine.search("dress", understand="magic")
     with pytest.raises(ValueError, match="no ranker"):
         demo_engine.search("dress", rerank="no-such-ranker")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sneakers", "sneakers"),  # English, though the demo catalog never says it: not "sweater"
+        ("hoodie", "hoodie"),
+        ("crocs", "crocs"),  # a shopper's word from the vocabulary table
+        ("shoes for men", "shoes for men"),  # "for" is English, whatever a brand is called
+        ("snekers", "sneakers"),  # a typo of an English word the catalog lacks
+        ("blak shirt", "black shirt"),
+        ("addidas shoes", "adidas shoes"),  # a brand the catalog's titles hold
+        ("jeens", "jeans"),
+    ],
+)
+def test_spelling_knows_english_and_the_catalog(demo_engine, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert demo_engine.state.parser.parse(query).corrected == expected

@@ -69,6 +69,7 @@ class SearchResponse(BaseModel):
     took_ms: float
     timings_ms: dict[str, float] = {}
     parse: dict[str, Any] | None = Field(None, description="The query understanding, with explain.")
+    suggestions: list[str] = Field([], description="What to try instead, when nothing matched.")
 
 
 class PresetOut(BaseModel):
@@ -159,6 +160,7 @@ def search_response(results: SearchResults, has_image: Any) -> SearchResponse:
         took_ms=round(results.took_ms, 3),
         timings_ms={name: round(ms, 3) for name, ms in results.timings_ms.items()},
         parse=results.parse,
+        suggestions=results.suggestions,
     )
 
 

@@ -47,13 +47,13 @@ def friendly(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except FileNotFoundError as exc:
+            err.print(f"[bold red]error:[/] {exc.filename or exc}: no such file or directory", soft_wrap=True)
+            raise typer.Exit(2) from None
         except Exception as exc:
             if not isinstance(exc, user_errors()):
                 raise
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(2) from None
-        except FileNotFoundError as exc:
-            err.print(f"[bold red]error:[/] {exc.filename or exc}: no such file or directory", soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

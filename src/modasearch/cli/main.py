@@ -159,6 +159,9 @@ def search_command(
     spelling: Annotated[
         bool | None, typer.Option("--spelling/--no-spelling", help="Correct misspelled words.")
     ] = None,
+    synonyms: Annotated[
+        float | None, typer.Option(help="Weight of shoppers' synonyms in keyword retrieval (0-1).")
+    ] = None,
     rerank: Annotated[
         str | None,
         typer.Option(
@@ -205,6 +208,7 @@ def search_command(
             "candidates": candidates,
             "understand": understand,
             "spelling": spelling,
+            "synonyms": synonyms,
             "rerank": rerank,
             "collapse": collapse,
             "sort_by": sort_by,

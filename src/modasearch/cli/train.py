@@ -91,35 +91,49 @@ def align_command(
 @train_app.command("ranker")
 @friendly
 def ranker_command(
-    benchmark: Annotated[str, typer.Argument(help="A benchmark folder, or a built-in name (hm-attr).")],
-    index_dir: Annotated[Path, typer.Option("--index", help="The index the benchmark's queries run on.")],
+    on: Annotated[
+        list[str],
+        typer.Option(
+            "--on",
+            help="BENCHMARK=INDEX: a benchmark (folder or built-in name) and the index its queries run on. "
+            "Repeat for several catalogs: each counts the same, whatever its number of queries.",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write ranker.json and its card to.")],
     split: Annotated[str, typer.Option(help="The benchmark split to train on.")] = "tune",
     data: Annotated[Path, typer.Option(help="Shared data folder (to build a built-in benchmark).")] = Path(
         "../shared/data"
     ),
-    understand: Annotated[str, typer.Option(help="Query understanding: boost or filter.")] = "boost",
-    candidates: Annotated[int, typer.Option(min=10, max=1000, help="Candidates per query.")] = 100,
+    preset: Annotated[
+        str, typer.Option(help="The pipeline the ranker re-ranks: its candidates are this preset's.")
+    ] = "shop",
     name: Annotated[str, typer.Option(help="The ranker's name.")] = "fashion-rank",
 ) -> None:
-    """Train the linear second-stage ranker on a benchmark's tuning queries (coordinate ascent on nDCG@10)."""
+    """Train the linear second-stage ranker on judged queries of one or more catalogs (coordinate
+    ascent on nDCG@10, weights >= 0, starting from the fused order)."""
     from modasearch.eval.experiment import prepare_benchmark
     from modasearch.search.engine import Engine
-    from modasearch.train.ranker import train_ranker
+    from modasearch.search.request import SearchRequest
+    from modasearch.train.ranker import collect_pools, train_ranker
     from modasearch.train.ranker_card import write_card
 
     cache = Path(os.environ.get("MODASEARCH_CACHE", Path.home() / ".cache" / "modasearch")) / "benchmarks"
-    loaded, _ = prepare_benchmark(benchmark, data, cache / Path(benchmark).name)
-    part = loaded.split(split)
+    request = SearchRequest(preset=preset).with_options(rerank="none")
+    sets = {}
+    for pair in on:
+        benchmark, sep, index_dir = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--on takes BENCHMARK=INDEX, got {pair!r}")
+        loaded, _ = prepare_benchmark(benchmark, data, cache / Path(benchmark).name)
+        part = loaded.split(split)
+        with (
+            Engine.open(index_dir) as engine,
+            progress_bar(f"{loaded.name}: candidates of {len(part.queries)} queries") as update,
+        ):
+            sets[loaded.name] = collect_pools(engine, part.queries, part.qrels, request, update)
+    ranker, metrics = train_ranker(sets, name, console.print)
     command = "modasearch " + shlex.join(sys.argv[1:]) if sys.argv[0].endswith("modasearch") else ""
-    with (
-        Engine.open(index_dir) as engine,
-        progress_bar(f"candidates of {len(part.queries)} queries") as update,
-    ):
-        ranker, metrics = train_ranker(
-            engine, part.queries, part.qrels, name, understand, candidates, update, console.print
-        )
-    ranker.meta.update({"benchmark": loaded.name, "split": split, "command": command})
+    ranker.meta.update({"split": split, "preset": preset, "command": command})
     ranker.save(out)
     write_card(ranker, out)
     for key, value in metrics.items():

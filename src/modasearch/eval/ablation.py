@@ -7,6 +7,7 @@ or configuration is run again rather than read stale.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -49,9 +50,20 @@ def index_identity(engine: Engine) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def code_version() -> str:
+    """A hash of the search code: a cached run is never read back after the ranking code changed."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "search").glob("*.py"), *(root / "index").glob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cache_key(engine: Engine, benchmark: Benchmark, config: RunConfig, k: int) -> str:
     identity = {
         "modasearch": __version__,
+        "code": code_version(),
         "index": index_identity(engine),
         "queries": benchmark.fingerprint(),
         "config": config.identity(),
@@ -83,7 +95,8 @@ def run_config(
         run[qid] = {hit.product.id: float(k - i) for i, hit in enumerate(results)}
         latency["total"].append(results.took_ms)
         latency["encode"].append(results.timings_ms.get("encode", 0.0))
-        latency["search"].append(results.timings_ms.get("retrieve", 0.0))
+        timings = results.timings_ms
+        latency["search"].append(timings.get("rank", 0.0) + timings.get("hydrate", 0.0))
         if progress and (done % 50 == 0 or done == total):
             progress(done, total)
     return ConfigRun(config, run, latency)

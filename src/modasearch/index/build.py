@@ -7,12 +7,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from modasearch.catalog.product import Catalog, Product, image_location
-from modasearch.catalog.text import product_text
+from modasearch.catalog.text import dense_views, product_text
 from modasearch.index.encoding import EncoderSet
+from modasearch.index.lexicon import count_words, save_lexicon
 from modasearch.index.manifest import MANIFEST, Manifest
 from modasearch.index.payload import (
     PHOTO_COLOURS,
@@ -99,7 +101,21 @@ def layout_for(encoders: EncoderSet) -> VectorLayout:
         dense["image"] = encoders.image.dim
         dense["colour"] = len(PALETTE)
     sparse = {"bm25": True, **({"splade": False} if encoders.splade is not None else {})}
-    return VectorLayout(dense=dense, sparse=sparse)
+    multi = frozenset({"dense"} if encoders.dense is not None and encoders.dense_views else ())
+    return VectorLayout(dense=dense, sparse=sparse, multi=multi)
+
+
+def view_vectors(
+    encoders: EncoderSet, products: Sequence[Product], text_attributes: Sequence[str]
+) -> list[list[list[float]]]:
+    """Each product's dense views (catalog/text.py: dense_views), encoded in one batch."""
+    views = [dense_views(p, text_attributes) for p in products]
+    flat = encoders.encode_texts("dense", [v for group in views for v in group])
+    out, start = [], 0
+    for group in views:
+        out.append([np.asarray(flat[j]).tolist() for j in range(start, start + len(group))])
+        start += len(group)
+    return out
 
 
 def index_products(
@@ -119,7 +135,12 @@ def index_products(
     for start in range(0, len(products), batch_size):
         batch = products[start : start + batch_size]
         texts = [product_text(p, text_attributes) for p in batch]
-        encoded = encoders.encode_documents(texts)
+        encoded = encoders.encode_documents(texts, dense=not encoders.dense_views)
+        views = (
+            view_vectors(encoders, batch, text_attributes)
+            if encoders.dense and encoders.dense_views
+            else None
+        )
         photos = {}
         if encoders.image is not None:
             photos = photo_vectors(encoders, batch, image_root, issues, index_dir)
@@ -128,7 +149,9 @@ def index_products(
             sparse = {"bm25": encoded.bm25[i]}
             if encoded.splade is not None:
                 sparse["splade"] = encoded.splade[i]
-            dense = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
+            dense: dict[str, Any] = {"dense": encoded.dense[i].tolist()} if encoded.dense is not None else {}
+            if views is not None:
+                dense["dense"] = views[i]
             photo = photos.get(i)
             names = colour_names(np.asarray(photo["colour"])) if photo else None
             dense.update(photo or {})
@@ -201,6 +224,8 @@ def _fill(
         stats.photo_issues,
         index_dir,
     )
+    texts = (product_text(p, catalog.text_attributes) for p in catalog.products)
+    save_lexicon(index_dir, count_words(texts))
     vocab = vocabulary(catalog.products, kinds)
     if encoders.image is not None:
         stats.photos = sum(1 for p in catalog.products if p.image) - len(stats.photo_issues)
@@ -222,7 +247,11 @@ def _fill(
         encoders=encoders.specs(),
         fields=dict(kinds),
         vocab=vocab,
-        settings={"batch_size": batch_size, "text_indexes": sorted(TEXT_INDEXES)},
+        settings={
+            "batch_size": batch_size,
+            "text_indexes": sorted(TEXT_INDEXES),
+            "dense_views": encoders.dense_views and encoders.dense is not None,
+        },
         backend=backend_info,
         counts={
             "products": backend.count(),

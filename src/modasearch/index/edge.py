@@ -9,7 +9,15 @@ import qdrant_edge as qe
 
 from modasearch.index.manifest import IndexStateError
 from modasearch.index.qdrant_models import to_filter, to_hits, to_vector
-from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
+from modasearch.index.types import (
+    Condition,
+    FieldKind,
+    Hit,
+    IndexPoint,
+    VectorLayout,
+    VectorQuery,
+    first_vector,
+)
 
 
 def edge_filter(conditions: tuple[Condition, ...]) -> qe.Filter | None:
@@ -41,6 +49,9 @@ class EdgeBackend:
                     m=hnsw_m, ef_construct=ef_construct, full_scan_threshold=10000
                 ),
                 quantization_config=qe.ScalarQuantizationConfig(type=qe.ScalarType.Int8, always_ram=True),
+                multivector_config=qe.MultiVectorConfig(comparator=qe.MultiVectorComparator.MaxSim)
+                if name in layout.multi
+                else None,
             )
             for name, dim in layout.dense.items()
         }
@@ -161,10 +172,10 @@ class EdgeBackend:
         found = self.shard.retrieve(list(ids), with_payload=False, with_vector=True)
         out = {}
         for point in found:
-            value = (point.vector or {}).get(using) if isinstance(point.vector, dict) else None
-            if isinstance(value, list):
+            value = first_vector((point.vector or {}).get(using) if isinstance(point.vector, dict) else None)
+            if value is not None:
                 out[str(point.id)] = value
-        return out  # type: ignore[return-value]
+        return out
 
     def count(self, conditions: tuple[Condition, ...] = ()) -> int:
         return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(conditions))))

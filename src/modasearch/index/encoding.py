@@ -78,8 +78,10 @@ class EncoderSet:
         splade: str | None = None,
         image: str | None = None,
         check: Callable[[str, Any], None] | None = None,
+        dense_views: bool = False,
     ) -> None:
         self.bm25 = bm25
+        self.dense_views = dense_views  # a product's dense vectors: its views (catalog/text.py)
         self.refs = {"dense": dense, "splade": splade, "image": image}
         self.check = check
         self.seconds: dict[str, float] = defaultdict(float)
@@ -97,8 +99,9 @@ class EncoderSet:
         bm25_settings: dict[str, Any],
         image: str | None = None,
         check: Callable[[str, Any], None] | None = None,
+        dense_views: bool = False,
     ) -> EncoderSet:
-        return cls(Bm25Encoder(**bm25_settings), dense, splade, image, check)
+        return cls(Bm25Encoder(**bm25_settings), dense, splade, image, check, dense_views)
 
     def _model(self, role: str) -> Any:
         ref = self.refs[role]
@@ -162,10 +165,10 @@ class EncoderSet:
         specs["bm25"]["settings"] = self.bm25.settings()
         return specs
 
-    def encode_documents(self, texts: Sequence[str]) -> EncodedBatch:
-        dense = self.encode_texts("dense", texts) if self.dense else None
+    def encode_documents(self, texts: Sequence[str], dense: bool = True) -> EncodedBatch:
+        dense_vectors = self.encode_texts("dense", texts) if dense and self.dense else None
         return EncodedBatch(
-            dense=np.asarray(dense, dtype=np.float32) if dense is not None else None,
+            dense=np.asarray(dense_vectors, dtype=np.float32) if dense_vectors is not None else None,
             splade=self.encode_texts("splade", texts) if self.splade else None,
             bm25=self._timed("bm25", self.bm25.encode_document, texts),
         )

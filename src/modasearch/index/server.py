@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from modasearch.index.qdrant_models import to_filter, to_hits, to_vector
-from modasearch.index.types import Condition, FieldKind, Hit, IndexPoint, VectorLayout, VectorQuery
+from modasearch.index.types import (
+    Condition,
+    FieldKind,
+    Hit,
+    IndexPoint,
+    VectorLayout,
+    VectorQuery,
+    first_vector,
+)
 from modasearch.models.errors import missing_extra
 
 try:
@@ -48,10 +56,24 @@ class QdrantServerBackend:
     def __init__(self, client: Any, collection: str) -> None:
         self.client = client
         self.collection = collection
+        self._multi: frozenset[str] | None = None
         # local mode (a path or ":memory:") searches exactly, and warns when given search params
         options = getattr(client, "init_options", None) or {}
         local = options.get("location") == ":memory:" or options.get("path") is not None
         self.params = None if local else RESCORED
+
+    def _vector(self, query: VectorQuery) -> Any:
+        """A multivector (a product's views) takes a query as a list of one vector here."""
+        vector = _vector(query)
+        return [vector] if query.using in self.multi else vector
+
+    @property
+    def multi(self) -> frozenset[str]:
+        if self._multi is None:
+            params = self.client.get_collection(self.collection).config.params.vectors
+            named = params if isinstance(params, dict) else {}
+            self._multi = frozenset(n for n, p in named.items() if getattr(p, "multivector_config", None))
+        return self._multi
 
     @classmethod
     def create(cls, client: Any, collection: str, layout: VectorLayout) -> QdrantServerBackend:
@@ -66,6 +88,9 @@ class QdrantServerBackend:
                     quantization_config=qm.ScalarQuantization(
                         scalar=qm.ScalarQuantizationConfig(type=qm.ScalarType.INT8, always_ram=True)
                     ),
+                    multivector_config=qm.MultiVectorConfig(comparator=qm.MultiVectorComparator.MAX_SIM)
+                    if name in layout.multi
+                    else None,
                 )
                 for name, dim in layout.dense.items()
             },
@@ -128,7 +153,7 @@ class QdrantServerBackend:
     ) -> list[Hit]:
         response = self.client.query_points(
             self.collection,
-            query=_vector(query),
+            query=self._vector(query),
             using=query.using,
             query_filter=server_filter(conditions),
             search_params=self.params,
@@ -144,7 +169,7 @@ class QdrantServerBackend:
         flt = server_filter(conditions)
         requests = [
             qm.QueryRequest(
-                query=_vector(q),
+                query=self._vector(q),
                 using=q.using,
                 filter=flt,
                 params=self.params,
@@ -167,7 +192,9 @@ class QdrantServerBackend:
     ) -> list[Hit]:
         flt = server_filter(conditions)
         prefetch = [
-            qm.Prefetch(query=_vector(q), using=q.using, filter=flt, params=self.params, limit=candidates)
+            qm.Prefetch(
+                query=self._vector(q), using=q.using, filter=flt, params=self.params, limit=candidates
+            )
             for q in queries
         ]
         response = self.client.query_points(
@@ -188,8 +215,8 @@ class QdrantServerBackend:
         found = self.client.retrieve(self.collection, ids=list(ids), with_payload=False, with_vectors=[using])
         out = {}
         for point in found:
-            value = point.vector.get(using) if isinstance(point.vector, dict) else None
-            if isinstance(value, list):
+            value = first_vector(point.vector.get(using) if isinstance(point.vector, dict) else None)
+            if value is not None:
                 out[str(point.id)] = value
         return out
 

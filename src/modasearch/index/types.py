@@ -47,16 +47,26 @@ class VectorQuery:
 
 @dataclass(frozen=True)
 class VectorLayout:
-    """Named vectors of an index: dense name -> dimension, sparse name -> uses engine-side IDF."""
+    """Named vectors of an index: dense name -> dimension, sparse name -> uses engine-side IDF;
+    `multi`: dense names holding several vectors per product (views), a query scored against the
+    nearest (MaxSim)."""
 
     dense: dict[str, int] = field(default_factory=dict)
     sparse: dict[str, bool] = field(default_factory=dict)
+    multi: frozenset[str] = frozenset()
+
+
+def first_vector(value: Any) -> list[float] | None:
+    """One vector per product: of several (a product's views), the first."""
+    if not isinstance(value, list) or not value:
+        return None
+    return value[0] if isinstance(value[0], list) else value
 
 
 @dataclass
 class IndexPoint:
     id: str
-    dense: dict[str, list[float]]
+    dense: dict[str, list[float] | list[list[float]]]
     sparse: dict[str, SparseVec]
     payload: dict[str, Any]
 
@@ -101,5 +111,8 @@ class IndexBackend(Protocol):
         """(value, products holding it) by count, values no product holds left out."""
         ...
 
-    def vectors(self, ids: list[str], using: str) -> dict[str, list[float]]: ...
+    def vectors(self, ids: list[str], using: str) -> dict[str, list[float]]:
+        """One vector per product (of several views, the first)."""
+        ...
+
     def close(self) -> None: ...

@@ -37,6 +37,7 @@ class Context:
     retrieval_text: str = ""  # what the retrievers search for (spelling corrected)
     parse: ParsedQuery | None = None
     conditions: tuple[Condition, ...] = ()  # the shopper's filters, then any the query named
+    proposed: dict[str, list[str]] | None = None  # a filter the query names, kept if retrievers agree
     queries: list[VectorQuery] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     lists: dict[str, dict[str, float]] = field(default_factory=dict)  # retriever -> id -> score

@@ -26,8 +26,16 @@ from modasearch.catalog.product import Catalog, Product
 from modasearch.catalog.text import product_text
 from modasearch.index.build import BuildStats, Progress, build_index, ensure_text_indexes, index_products
 from modasearch.index.encoding import EncoderSet
+from modasearch.index.lexicon import count_words, load_lexicon, save_lexicon
 from modasearch.index.manifest import Manifest
-from modasearch.index.payload import PHOTO_COLOURS, VOCAB_LIMIT, field_kinds, from_payload, payload_key
+from modasearch.index.payload import (
+    PHOTO_COLOURS,
+    TEXT_FIELD,
+    VOCAB_LIMIT,
+    field_kinds,
+    from_payload,
+    payload_key,
+)
 from modasearch.index.store import open_backend, recover
 from modasearch.index.thumbnails import remove_thumbnail, thumbnail_path
 from modasearch.index.types import Condition, Hit, IndexBackend, point_id
@@ -55,6 +63,7 @@ from modasearch.search.stages import (
     load_ranker,
     resolve,
     retrieve,
+    settle_filter,
     understand,
 )
 from modasearch.search.state import IndexState
@@ -73,6 +82,9 @@ class EngineConfig:
     bm25_b: float = 0.75
     batch_size: int = 256
     image_model: str | None = DEFAULT_ALIGNER  # used when the catalog has photos
+    # dense vectors per product: its views (title + attributes; title + each part of the description),
+    # scored by the nearest, instead of one vector over all of it (benchmarks/RESULTS.md, dense views)
+    dense_views: bool = True
 
 
 def _encoder_ref(spec: Mapping[str, Any]) -> str:
@@ -89,7 +101,8 @@ class Engine:
         self.encoders = encoders
         self.build_stats: BuildStats | None = None
         self._write_lock = threading.Lock()
-        self._state = IndexState.of(manifest, backend, self._modes())
+        self._lexicon = load_lexicon(directory, backend)
+        self._state = IndexState.of(manifest, backend, self._modes(), self._lexicon)
 
     # ---- lifecycle -------------------------------------------------------------------------
     @classmethod
@@ -106,7 +119,9 @@ class Engine:
         texts = [product_text(p, catalog.text_attributes) for p in catalog.products]
         bm25 = {"k1": config.bm25_k1, "b": config.bm25_b, "avg_len": average_length(texts)}
         image = config.image_model if any(p.image for p in catalog.products) else None
-        encoders = EncoderSet.load(config.dense_model, config.sparse_model, bm25, image)
+        encoders = EncoderSet.load(
+            config.dense_model, config.sparse_model, bm25, image, dense_views=config.dense_views
+        )
         directory = Path(directory).resolve()
         manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
         engine = cls(directory, manifest, open_backend(directory, manifest), encoders)  # models stay loaded
@@ -130,7 +145,8 @@ class Engine:
         def check(role: str, spec: EncoderSpec) -> None:
             manifest.check_encoder(role, spec.name, spec.version)
 
-        encoders = EncoderSet.load(dense_ref, sparse_ref, specs["bm25"]["settings"], image_ref, check)
+        views = bool(manifest.settings.get("dense_views", False))
+        encoders = EncoderSet.load(dense_ref, sparse_ref, specs["bm25"]["settings"], image_ref, check, views)
         for role, spec in encoders.text_specs().items():  # without loading the models
             check(role, spec)
         backend = open_backend(directory, manifest)
@@ -227,20 +243,19 @@ class Engine:
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         return suggest(self._state, self.backend, prefix, limit)
 
-    def candidate_features(
-        self, query: str, understand_mode: str = "boost", candidates: int = 100
-    ) -> tuple[list[str], np.ndarray]:
-        """The hybrid candidate pool of a query as a ranker sees it: (product ids, features)."""
-        request = SearchRequest(query=query, preset="plain").with_options(
-            understand=understand_mode, spelling=True, candidates=candidates
-        )
+    def candidate_features(self, request: SearchRequest) -> tuple[list[str], np.ndarray]:
+        """The first tier of a text request as its ranker sees it, before re-ranking: (product ids,
+        features). For training rankers on the pipeline they will re-rank."""
         ctx = self.context(request)
         for stage in (check_request, check_text, understand, encode):
             stage(ctx)
-        lists = retrieve(ctx, candidates) if ctx.queries else {}
+        if ctx.proposed:
+            settle_filter(ctx, ctx.proposed)
+        lists = retrieve(ctx, ctx.request.retrieval.candidates or 100) if ctx.queries else {}
         ids, payloads = candidate_pool(ctx, fuse(ctx, lists))
         products = [str(payloads[d].get("product_id")) for d in ids]
-        return products, candidate_features(ids, lists, payloads, ctx.parse, ctx.retrieval_text)
+        features = candidate_features(ids, lists, payloads, ctx.parse, ctx.retrieval_text, ctx.state.roles)
+        return products, features
 
     def ranker(self, ref: str) -> Ranker:
         return load_ranker(ref)
@@ -274,6 +289,10 @@ class Engine:
             return 0
         with self._write_lock:
             manifest = copy.deepcopy(self.manifest)
+            replaced = self.backend.retrieve([point_id(p.id) for p in products])
+            self._lexicon.subtract(count_words(str(h.payload.get(TEXT_FIELD, "")) for h in replaced))
+            text_attributes = manifest.catalog.get("text_attributes", [])
+            self._lexicon.update(count_words(product_text(p, text_attributes) for p in products))
             index_products(
                 self.backend,
                 self.encoders,
@@ -295,8 +314,10 @@ class Engine:
         any more, are never returned again."""
         product_ids = list(product_ids)
         with self._write_lock:
-            existing = [h.id for h in self.backend.retrieve([point_id(p) for p in product_ids])]
+            found = self.backend.retrieve([point_id(p) for p in product_ids])
+            existing = [h.id for h in found]
             if existing:
+                self._lexicon.subtract(count_words(str(h.payload.get(TEXT_FIELD, "")) for h in found))
                 self.backend.delete(existing)
                 for product_id in product_ids:
                     remove_thumbnail(self.directory, product_id)
@@ -311,9 +332,11 @@ class Engine:
                 manifest.vocab[name] = [str(v) for v, _ in values]
         manifest.revision += 1
         manifest.counts["products"] = self.backend.count()
+        self._lexicon = +self._lexicon  # words no product holds any more: gone
+        save_lexicon(self.directory, self._lexicon)
         manifest.save(self.directory)
         self.manifest = manifest
-        self._state = IndexState.of(manifest, self.backend, self._modes())
+        self._state = IndexState.of(manifest, self.backend, self._modes(), self._lexicon)
 
 
 __all__ = ["MODES", "Engine", "EngineConfig"]

@@ -54,6 +54,14 @@ class Retrieval:
         ge=10,
         le=1000,
     )
+    cutoff: float | None = option(
+        None,
+        "When no word of the query is in the catalog (keyword retrieval finds nothing), keep only "
+        "semantic matches above the catalog's noise floor: the mean best cosine of random strings plus "
+        "this many standard deviations. 0: keep everything.",
+        ge=0,
+        le=20,
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,27 @@ class Understanding:
     )
     spelling: bool | None = option(
         None, "Correct words that are neither in the catalog nor known English words."
+    )
+    synonyms: float | None = option(
+        None,
+        "Weight of the shopper-vocabulary synonyms of the query's words in keyword (BM25) retrieval "
+        "('sneakers' also finds 'casual shoes'); 0: none.",
+        ge=0,
+        le=1,
+    )
+    max_unparsed: int | None = option(
+        None,
+        "category: filter on the product type only when at most this many of the query's words "
+        "(stopwords aside) name no value: a descriptive query is not a category query.",
+        ge=0,
+        le=20,
+    )
+    min_kept: float | None = option(
+        None,
+        "category: keep the type filter only when it keeps at least this share of the ten products "
+        "the retrievers rank highest without it.",
+        ge=0,
+        le=1,
     )
 
 
@@ -200,8 +229,8 @@ class Preset:
 
 
 PLAIN = Preset(
-    Retrieval(mode="hybrid", fusion="rrf", rrf_k=60, weights={}, candidates=100),
-    Understanding(mode="off", spelling=False),
+    Retrieval(mode="hybrid", fusion="rrf", rrf_k=60, weights={}, candidates=100, cutoff=0.0),
+    Understanding(mode="off", spelling=False, synonyms=0.0, max_unparsed=1, min_kept=0.3),
     Ranking(ranker="none"),
     Arrangement(collapse=False, diversify=0.0),
     "Hybrid retrieval (BM25, SPLADE, dense) fused by RRF; nothing else.",
@@ -216,8 +245,11 @@ def _variant(base: Preset, description: str, **parts: Any) -> Preset:
 PRESETS: dict[str, Preset] = {
     "shop": _variant(
         PLAIN,
-        "The recommended pipeline for a shop page: plain hybrid retrieval, variants and duplicates "
-        "shown once.",
+        "The recommended pipeline for a shop page: hybrid retrieval of the spelling-corrected query "
+        "(keywords with shoppers' synonyms), the product type the query names as a filter when the "
+        "parse covers the query and the retrievers agree, variants and duplicates shown once.",
+        understanding=Understanding(mode="category", spelling=True, synonyms=0.6),
+        ranking=Ranking(ranker="prior"),
         arrangement=Arrangement(collapse=True),
     ),
     "plain": PLAIN,
@@ -247,8 +279,12 @@ FLAT: dict[str, tuple[str | None, str]] = {
     "rrf_k": ("retrieval", "rrf_k"),
     "weights": ("retrieval", "weights"),
     "candidates": ("retrieval", "candidates"),
+    "cutoff": ("retrieval", "cutoff"),
     "understand": ("understanding", "mode"),
     "spelling": ("understanding", "spelling"),
+    "synonyms": ("understanding", "synonyms"),
+    "max_unparsed": ("understanding", "max_unparsed"),
+    "min_kept": ("understanding", "min_kept"),
     "rerank": ("ranking", "ranker"),
     "collapse": ("arrangement", "collapse"),
     "sort_by": ("arrangement", "sort_by"),

@@ -14,39 +14,57 @@ from typing import Any
 
 import numpy as np
 
+from modasearch.index.payload import TEXT_FIELD
 from modasearch.index.types import Hit
 from modasearch.search.fusion import min_max
-from modasearch.search.understand import ParsedQuery, words
+from modasearch.search.roles import FieldRoles
+from modasearch.search.understand import ParsedQuery, singular, tokens, words
+from modasearch.search.vocabulary import STOPWORDS, expansions
 
 RETRIEVERS = ("bm25", "splade", "dense", "image")
 FEATURES = (
     "rrf",  # sum over retrievers of 1 / (60 + rank), x 60 / retrievers: 1 for first everywhere
-    *RETRIEVERS,  # min-max-normalised score within the candidate list, 0 when absent
-    "mentions",  # share of the query's attribute mentions the product has (0.5 with no mention)
-    "first_mention",  # the product has the value of the query's most important mention
-    "mention_words",  # share of the mentioned values' words among the product's attribute words
-    "title_words",  # share of the query's words in the title
+    *RETRIEVERS,  # min-max-normalised score within the query's candidates, 0 when absent
+    "coverage",  # share of the query's words (stopwords aside) its text holds, or a synonym of each
+    "title_coverage",  # the same, in its title
+    "type_match",  # it has the product type the query names (0.5 when the query names none)
+    "colour_match",  # ... a colour the query names
+    "audience_match",  # ... who it is for, as the query says (men, girls, ...)
 )
 RANKER_FILE = "ranker.json"
 ASSETS = Path(__file__).resolve().parents[1] / "models" / "assets"
 DEFAULT_RANKER = "fashion-rank"
 
 
-def _has(attributes: Mapping[str, Any], values: Sequence[tuple[str, str]]) -> bool:
-    return any(str(attributes.get(f, "")).lower() == v.lower() for f, v in values)
+def query_terms(query: str) -> list[list[set[str]]]:
+    """Per content word of the query, its alternatives (the word; each synonym, as a set of words
+    that must all be present)."""
+    terms = []
+    for word in tokens(query):
+        if word in STOPWORDS:
+            continue
+        options = [{singular(word)}]
+        options += [set(words(e)) for e in (*expansions(word), *expansions(singular(word)))]
+        terms.append(options)
+    return terms
 
 
-def mention_features(parse: ParsedQuery | None, attributes: Mapping[str, Any]) -> tuple[float, float, float]:
-    """(share of mentions matched, first mention matched, share of mentioned words present): the last
-    gives near misses partial credit ("Dark Red" asked, the product's colour family is "Red")."""
-    if parse is None or not parse.mentions:
-        return 0.5, 0.5, 0.5
-    matched = [_has(attributes, m.values) for m in parse.mentions]
-    first = min(range(len(parse.mentions)), key=lambda i: parse.mentions[i].start)
-    have = {w for value in attributes.values() for w in words(str(value))}
-    wanted = [w for m in parse.mentions for w in words(m.value)]
-    near = sum(w in have for w in wanted) / len(wanted) if wanted else 0.5
-    return sum(matched) / len(matched), float(matched[first]), near
+def coverage(terms: Sequence[Sequence[set[str]]], have: set[str]) -> float:
+    if not terms:
+        return 0.0
+    return sum(any(option <= have for option in options) for options in terms) / len(terms)
+
+
+def _matches(attributes: Mapping[str, Any], values: Sequence[tuple[str, str]]) -> float:
+    if not values:
+        return 0.5
+    return float(any(str(attributes.get(f, "")).lower() == v.lower() for f, v in values))
+
+
+def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tuple[str, str]]:
+    if parse is None:
+        return []
+    return [(f, v) for m in parse.mentions for f, v in m.values if f in fields]
 
 
 def candidate_features(
@@ -55,8 +73,11 @@ def candidate_features(
     payloads: Mapping[str, Mapping[str, Any]],
     parse: ParsedQuery | None,
     query: str,
+    roles: FieldRoles | None = None,
 ) -> np.ndarray:
-    """len(candidates) x len(FEATURES), float32."""
+    """len(candidates) x len(FEATURES), float32. `parse` holds the mentions of fields whose role is
+    known; `roles` says which field is which."""
+    roles = roles or FieldRoles()
     row = {doc: i for i, doc in enumerate(candidates)}
     x = np.zeros((len(candidates), len(FEATURES)), dtype=np.float32)
     col = {name: j for j, name in enumerate(FEATURES)}
@@ -66,14 +87,21 @@ def candidate_features(
                 x[row[hit.id], col["rrf"]] += 60 / (60 + rank) / max(1, len(lists))
                 if name in col:
                     x[row[hit.id], col[name]] = norm
-    query_words = set(words(query))
+    terms = query_terms(query)
+    wanted = {
+        "type_match": mention_values(parse, (roles.product_type,) if roles.product_type else ()),
+        "colour_match": mention_values(parse, roles.colours),
+        "audience_match": mention_values(parse, roles.audience),
+    }
     for doc, i in row.items():
         payload = payloads.get(doc, {})
-        x[i, col["mentions"]], x[i, col["first_mention"]], x[i, col["mention_words"]] = mention_features(
-            parse, payload.get("attributes") or {}
-        )
         title = set(words(str(payload.get("title", ""))))
-        x[i, col["title_words"]] = len(query_words & title) / len(query_words) if query_words else 0.0
+        text = title | set(words(str(payload.get(TEXT_FIELD, ""))))
+        x[i, col["coverage"]] = coverage(terms, text)
+        x[i, col["title_coverage"]] = coverage(terms, title)
+        attributes = payload.get("attributes") or {}
+        for name, values in wanted.items():
+            x[i, col[name]] = _matches(attributes, values)
     return x
 
 
@@ -114,7 +142,7 @@ class LinearRanker:
 
 
 # Before any training: the fused rank, plus the attribute matches a shopper would expect to count.
-PRIOR = LinearRanker("prior", {"rrf": 1.0, "mentions": 0.5, "first_mention": 0.5})
+PRIOR = LinearRanker("prior", {"rrf": 1.0, "type_match": 0.5, "colour_match": 0.25, "audience_match": 0.25})
 
 
 def rerank(hits: Sequence[str], features: np.ndarray, ranker: LinearRanker) -> list[Hit]:

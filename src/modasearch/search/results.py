@@ -35,6 +35,7 @@ class SearchResults:
     parse: dict[str, Any] | None = None  # the query understanding, with explain
     corrected: str | None = None  # what was searched for instead of the query (spelling), if anything
     facets: Any = None  # FacetResult, when the request asked for facets
+    suggestions: list[str] = field(default_factory=list)  # what to try instead, when nothing matched
     request: Any = None  # the resolved SearchRequest
 
     def __len__(self) -> int:
@@ -56,4 +57,5 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         "preset": getattr(results.request, "preset", None),
         "took_ms": results.took_ms,
         "hits": [h.to_dict() for h in results],
+        "suggestions": results.suggestions,
     }

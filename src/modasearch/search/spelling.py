@@ -1,20 +1,29 @@
-"""Typo correction against the catalog's own words, as shoppers know it from Algolia: one edit in
-words of 4 to 7 letters, two from 8 (Damerau-Levenshtein), and one letter restored in a 3-letter word
-("ovr" -> "over"), but only for words the catalog's texts do not hold. Among equally near words, the
-one that forms a catalog phrase with its neighbours wins ("all oter pattern" -> "over", not "other"),
-then the one more products hold."""
+"""Typo correction as shoppers know it from Algolia, that knows the language: a word is corrected only
+when it is neither the catalog's (a word its product texts hold) nor a word of English (symspellpy's
+82,765-word frequency dictionary, chosen by measurement: benchmarks/RESULTS.md) nor a shopper's word
+the vocabulary table knows ("tshirt", "sunnies"). So "sneakers", "hoodie", "for" are never rewritten
+into other catalog words.
+
+A word to correct gets one edit in words of 4 to 7 letters, two from 8 (Damerau-Levenshtein), and
+one letter restored in a 3-letter word ("ovr" -> "over"); candidates are the catalog's words and the
+English words. Among equally near ones, the one that continues a catalog phrase with its neighbours
+wins ("all oter pattern" -> "over", not "other"), then the one more product texts hold, then the more
+common English word. A word a few product texts hold (a typo in a description) is still corrected
+to a catalog word RARER times as common."""
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-# A word a few product texts hold is still read as a typo of a catalog word RARER times as common
-# ("hoode" in a handful of descriptions, "hoodie" in thousands).
 RARER = 30
+KNOWN_MIN = 5  # a word fewer product texts hold may itself be a misspelling
+ENGLISH_RESOURCE = ("symspellpy", "frequency_dictionary_en_82_765.txt")
 
 
 def allowed_typos(word: str) -> int:
@@ -22,43 +31,78 @@ def allowed_typos(word: str) -> int:
     return 0 if len(word) < 3 else 1 if len(word) < 8 else 2
 
 
+@functools.cache
+def english_words() -> Mapping[str, int]:
+    """English words and their corpus counts (symspellpy's dictionary; empty if it is missing)."""
+    package, name = ENGLISH_RESOURCE
+    try:
+        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    counts = {}
+    for line in text.splitlines():
+        word, _, count = line.partition(" ")
+        if count:
+            counts[word] = int(count)
+    return counts
+
+
 class Speller:
     def __init__(
         self,
         forms: Mapping[str, str],
         phrases: Iterable[tuple[str, ...]],
-        known_word: Callable[[str], bool],
-        frequency: Callable[[str], int],
+        lexicon: Mapping[str, int],
         protected: Iterable[str] = (),
+        english: Mapping[str, int] | None = None,
     ) -> None:
-        """`forms`: every spelling of a catalog word as typed (plural too) -> its canonical form."""
+        """`forms`: every spelling of a catalog value's words as typed (plural too) -> its canonical
+        form; `lexicon`: word -> product texts holding it; `protected`: words that stand as typed."""
         self.forms = dict(forms)
         self.canonical = set(self.forms.values())
-        self.surface = sorted(w for w in self.forms if len(w) >= 4)
         self.bigrams = {pair for key in phrases for pair in itertools.pairwise(key)}
-        self.known_word = known_word
-        self.frequency = frequency
-        self.protected = set(protected)  # words that stand as typed (the parser's synonyms)
+        self.lexicon = lexicon
+        self.english = english_words() if english is None else english
+        self.protected = set(protected)
+        self._surface: list[str] | None = None
+
+    @property
+    def surface(self) -> list[str]:
+        """Every word a typo may be corrected to (built on the first typo)."""
+        if self._surface is None:
+            catalog = (w for w, n in self.lexicon.items() if n >= KNOWN_MIN)
+            words = {*self.forms, *catalog, *self.english, *self.protected}
+            # a 3-letter typo may only miss a letter: no 3-letter word is a correction
+            self._surface = sorted(w for w in words if len(w) >= 4 and not w.isdigit())
+        return self._surface
+
+    def frequency(self, word: str) -> int:
+        return self.lexicon.get(word, 0)
+
+    def known(self, raw: str, word: str) -> bool:
+        """A word of the catalog's values, of English or of the vocabulary table (as typed or
+        singular). Other catalog words may still be typos of far more common ones."""
+        if raw.isdigit() or word in self.canonical or {raw, word} & self.protected:
+            return True
+        return raw in self.english or word in self.english
 
     def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
-        """The canonical words nearest to `raw` (typed) and the distance; ([word], 0) when `word` (its
-        canonical form) stands as it is."""
-        if word in self.canonical or word in self.protected or word.isdigit():
-            return [word], 0
+        """The words nearest to `raw` (typed), as the catalog or English spells them, and the
+        distance; ([word], 0) when `word` (its canonical form) stands as it is."""
         limit = allowed_typos(raw)
-        if not limit:
+        if not limit or self.known(raw, word):
             return [word], 0
         found = process.extract(
             raw, self.surface, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
         )
+        found = [match for match in found if match[0] != raw]
         if not found:
             return [word], 0
         best = min(int(score) for _, score, _ in found)
-        nearest = sorted({self.forms[w] for w, score, _ in found if int(score) == best})
-        if self.known_word(word):
-            own = self.frequency(word)
-            if not own or max(map(self.frequency, nearest)) < RARER * own:
-                return [word], 0  # a real word, not a misspelling of a far more common one
+        nearest = sorted({w for w, score, _ in found if int(score) == best})
+        own = self.frequency(raw)
+        if own and max(map(self.frequency, nearest)) < RARER * own:
+            return [word], 0  # a rare catalog word, not a misspelling of a far more common one
         return nearest, best
 
     def correct(self, typed: Sequence[str], canonical: Sequence[str]) -> list[tuple[str, int]]:
@@ -72,9 +116,12 @@ class Speller:
             before = plain[i - 1] if i else ""
             after = plain[i + 1] if i + 1 < len(plain) else ""
 
-            def fit(w: str, before: str = before, after: str = after) -> tuple[int, int, str]:
-                """Catalog phrases it continues on either side, then how many texts hold it."""
-                return ((before, w) in self.bigrams) + ((w, after) in self.bigrams), self.frequency(w), w
+            def fit(w: str, before: str = before, after: str = after) -> tuple[int, int, bool, int, str]:
+                """Catalog phrases it continues on either side, the texts holding it, a shopper's
+                word, English use."""
+                key = self.forms.get(w, w)
+                phrase = ((before, key) in self.bigrams) + ((key, after) in self.bigrams)
+                return phrase, self.frequency(w), w in self.protected, self.english.get(w, 0), w
 
             chosen.append((max(found, key=fit) if len(found) > 1 else found[0], edits))
         return chosen

@@ -31,7 +31,8 @@ from modasearch.search.paging import QueryError, check_page, clean_query
 from modasearch.search.request import MAX_DEPTH, SearchRequest, check_bounds
 from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features
 from modasearch.search.results import SearchHit, SearchResults
-from modasearch.search.understand import ParsedQuery
+from modasearch.search.understand import ParsedQuery, tokens
+from modasearch.search.vocabulary import phrase_expansions
 
 Ranker = LinearRanker | CrossEncoderRanker
 DEEPER = (1000, MAX_DEPTH)  # the retrievers' depth of the tiers after the first
@@ -96,7 +97,15 @@ def hydrate(ctx: Context) -> None:
     took = (time.perf_counter() - ctx.started) * 1000
     ctx.results = SearchResults(ctx.label or ctx.text, ctx.mode, hits, offset, took, ctx.timings)
     ctx.results.parse = ctx.notes.get("parse") if ctx.request.explain else None
+    if not hits and ctx.text and not ctx.request.page.offset:
+        ctx.results.suggestions = suggestions_for_nothing(ctx)
     ctx.results.corrected = ctx.retrieval_text if ctx.retrieval_text != ctx.text else None
+
+
+def suggestions_for_nothing(ctx: Context) -> list[str]:
+    """What to try when nothing matched: the catalog's most common product types."""
+    field = ctx.state.roles.product_type or ctx.state.primary_field
+    return list(ctx.state.vocab.get(field, ())[:5]) if field else []
 
 
 # ---- text search -------------------------------------------------------------------------------
@@ -125,19 +134,41 @@ def check_text(ctx: Context) -> None:
 
 
 def understand(ctx: Context) -> None:
+    """Spelling, and the attribute values the query names (search/understand.py). Only fields whose
+    role is known (product type, colours, audience: search/roles.py) shape the ranking; "category"
+    proposes a product-type filter that `rank_text` keeps only if the retrievers agree."""
     options = ctx.request.understanding
     ctx.retrieval_text = ctx.text
     if options.mode == "off" and not options.spelling:
         return
     parse = ctx.state.parser.parse(ctx.text)
+    ctx.notes["parse"] = parse.to_dict()
     if options.spelling:
         ctx.retrieval_text = parse.corrected
     if options.mode == "off":
-        parse = ParsedQuery(parse.query, corrections=parse.corrections)
-    ctx.parse = parse
-    ctx.notes["parse"] = parse.to_dict()
-    if options.mode in FILTERING and parse.mentions:
-        ctx.conditions = parsed_conditions(ctx, parse, options.mode)
+        return
+    if options.mode == "filter":
+        ctx.parse = parse
+        if parse.mentions:
+            ctx.conditions = parsed_conditions(ctx, parse, "filter")
+        return
+    ctx.parse = parse.only(ctx.state.roles.known)
+    if options.mode == "category":
+        ctx.proposed = category_filter(ctx, ctx.parse)
+
+
+def category_filter(ctx: Context, parse: ParsedQuery) -> dict[str, list[str]] | None:
+    """The product type the query's head noun names, when the parse covers the query: its last
+    product-type mention, with at most `max_unparsed` words (stopwords aside) naming nothing, and no
+    filter of the shopper's on that field."""
+    field = ctx.state.roles.product_type
+    options = ctx.request.understanding
+    if field is None or field in (ctx.request.filters or {}):
+        return None
+    heads = [m for m in parse.mentions if m.field == field]
+    if not heads or len(parse.unparsed) > (options.max_unparsed or 0):
+        return None
+    return {field: [value for name, value in heads[-1].values if name == field]}
 
 
 def parsed_conditions(ctx: Context, parse: ParsedQuery, mode: str) -> tuple[Condition, ...]:
@@ -160,9 +191,27 @@ def encode(ctx: Context) -> None:
     t = time.perf_counter()
     roles = list(ctx.weights)
     vectors, encode_ms = ctx.encoders.encode_queries(ctx.retrieval_text, roles)
+    weight = ctx.request.understanding.synonyms or 0.0
+    if weight > 0 and "bm25" in vectors:
+        vectors["bm25"] = expanded_keywords(ctx, vectors["bm25"], weight)
     ctx.timings.update({f"encode_{role}": ms for role, ms in encode_ms.items()})
     ctx.queries = [vq for role in roles if (vq := vector_query(role, vectors[role])) is not None]
     ctx.timed("encode", t)
+
+
+def expanded_keywords(ctx: Context, vector: Any, weight: float) -> SparseVec:
+    """The BM25 query with the synonyms of its words (search/vocabulary.py) at `weight`, each term
+    counted once, only words the catalog holds."""
+    found = phrase_expansions(tokens(ctx.retrieval_text))
+    known = [e for e in found if all(ctx.state.lexicon.get(w, 0) for w in e.replace("-", " ").split())]
+    terms = dict(zip(vector.indices, vector.values, strict=True))
+    if known:
+        for extra in ctx.encoders.bm25.encode_query(known):
+            for index in extra.indices:
+                terms.setdefault(index, weight)
+        ctx.notes["synonyms"] = known
+    order = sorted(terms)
+    return SparseVec(order, [terms[i] for i in order])
 
 
 def vector_query(role: str, vector: np.ndarray | SparseVec) -> VectorQuery | None:
@@ -173,8 +222,39 @@ def vector_query(role: str, vector: np.ndarray | SparseVec) -> VectorQuery | Non
 
 
 def rank_text(ctx: Context) -> None:
+    if ctx.proposed:
+        settle_filter(ctx, ctx.proposed)
     ctx.tier = text_tier
     extend(ctx)
+
+
+GUARD_TOP = 10  # the retrievers' best products a proposed filter must agree with
+
+
+def settle_filter(ctx: Context, proposed: dict[str, list[str]]) -> None:
+    """Keep a filter the query proposed when it keeps at least `min_kept` of the products the
+    retrievers rank highest without it; a parse that disagrees with every retriever is wrong more
+    often than they all are."""
+    if not ctx.queries:
+        return
+    t = time.perf_counter()
+    lists = dict(
+        zip(
+            (q.using for q in ctx.queries),
+            ctx.backend.search_many(ctx.queries, ctx.conditions, GUARD_TOP),
+            strict=True,
+        )
+    )
+    top = [h.id for h in fuse(ctx, lists)][:GUARD_TOP]
+    extra = ctx.state.conditions(proposed)
+    kept = ctx.backend.count((*ctx.conditions, *extra, Condition("id", ids=tuple(top)))) if top else 0
+    share = kept / len(top) if top else 0.0
+    if top and share >= (ctx.request.understanding.min_kept or 0.0):
+        ctx.conditions = (*ctx.conditions, *extra)
+        ctx.notes["filter"] = {"added": proposed, "kept_share": round(share, 3)}
+    else:
+        ctx.notes["filter"] = {"dropped": proposed, "kept_share": round(share, 3)}
+    ctx.timed("guard", t)
 
 
 def text_tier(ctx: Context, depth: int) -> list[Hit]:
@@ -185,11 +265,46 @@ def text_tier(ctx: Context, depth: int) -> list[Hit]:
     lists = retrieve(ctx, depth)
     if all(len(hits) < depth for hits in lists.values()):
         ctx.exhausted = True
+    if "bm25" in ctx.weights and not lists.get("bm25") and ctx.request.retrieval.cutoff:
+        lists = above_noise(ctx, lists)
     fused = fuse(ctx, lists)
     ranker = ctx_ranker(ctx)
     if ctx.depth or ranker is None:
         return fused
     return rerank(ctx, ranker, fused, lists)
+
+
+NONSENSE = 24  # random strings whose best semantic matches mark a catalog's noise floor
+
+
+def above_noise(ctx: Context, lists: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """No word of the query is in the catalog: keep only the semantic matches above the noise floor
+    (a nonsense query answers with nothing, not with whatever is nearest); the other retrievers'
+    matches then count only where the semantic one agrees."""
+    floor = ctx.state.cached("noise_floor", lambda: noise_floor(ctx))
+    limit = floor[0] + (ctx.request.retrieval.cutoff or 0.0) * floor[1]
+    kept = [h for h in lists.get("dense", []) if h.score >= limit]
+    ids = {h.id for h in kept}
+    ctx.notes["cutoff"] = {"floor": round(limit, 4), "kept": len(kept)}
+    if not kept:
+        ctx.exhausted = True
+    return {
+        name: kept if name == "dense" else [h for h in hits if h.id in ids] for name, hits in lists.items()
+    }
+
+
+def noise_floor(ctx: Context) -> tuple[float, float]:
+    """(mean, standard deviation) of the best cosine random letter strings find in this catalog."""
+    rng = np.random.default_rng(0)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    texts = ["".join(rng.choice(letters, size=int(rng.integers(4, 10)))) for _ in range(NONSENSE)]
+    dense = ctx.encoders.dense
+    if dense is None:
+        return 0.0, 0.0
+    vectors = dense.encode_query(texts)
+    queries = [VectorQuery("dense", dense=np.asarray(v).tolist()) for v in vectors]
+    best = [hits[0].score for hits in ctx.backend.search_many(queries, (), 1) if hits]
+    return (float(np.mean(best)), float(np.std(best))) if best else (0.0, 0.0)
 
 
 def retrieve(ctx: Context, depth: int) -> dict[str, list[Hit]]:
@@ -218,9 +333,7 @@ def ctx_ranker(ctx: Context) -> Ranker | None:
     name = ctx.request.ranker
     if name is not None:
         return load_ranker(name)
-    return (
-        PRIOR if ctx.parse is not None and ctx.request.understanding.mode in ("boost", "category") else None
-    )
+    return PRIOR if ctx.parse is not None and ctx.request.understanding.mode == "boost" else None
 
 
 def rerank(ctx: Context, ranker: Ranker, fused: list[Hit], lists: Mapping[str, Sequence[Hit]]) -> list[Hit]:
@@ -228,7 +341,8 @@ def rerank(ctx: Context, ranker: Ranker, fused: list[Hit], lists: Mapping[str, S
     t = time.perf_counter()
     ids, payloads = candidate_pool(ctx, fused)
     if isinstance(ranker, LinearRanker):
-        scores = ranker.score(candidate_features(ids, lists, payloads, ctx.parse, ctx.retrieval_text))
+        features = candidate_features(ids, lists, payloads, ctx.parse, ctx.retrieval_text, ctx.state.roles)
+        scores = ranker.score(features)
     else:
         texts = [str(payloads[d].get(TEXT_FIELD, "")) for d in ids]
         scores = ranker.score_pairs(ctx.retrieval_text, texts)

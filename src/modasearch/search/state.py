@@ -6,45 +6,20 @@ fields, vocabularies or parser under a running search."""
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from modasearch.index.manifest import Manifest
-from modasearch.index.payload import PHOTO_COLOURS, TEXT_FIELD, TOP_LEVEL_FIELDS
+from modasearch.index.payload import PHOTO_COLOURS, TOP_LEVEL_FIELDS
 from modasearch.index.types import Condition, IndexBackend
 from modasearch.search.filters import Filters, to_conditions
+from modasearch.search.roles import FieldRoles, field_roles
 from modasearch.search.understand import QueryParser
 
 NOT_FACETED = ("group_id",)  # keyword fields whose values are ids, not choices
-WORD_COUNTS_KEPT = 20_000  # product-text counts of query words kept per snapshot
-# A word in fewer product texts than this may itself be a misspelling: it still gets typo correction.
-KNOWN_WORD_MIN = 5
-
-
-class WordCounts:
-    """How many product texts hold a word, asked of the engine once per word and snapshot (bounded)."""
-
-    def __init__(self, backend: IndexBackend, size: int = WORD_COUNTS_KEPT) -> None:
-        self.backend = backend
-        self.size = size
-        self._counts: OrderedDict[str, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, word: str) -> int:
-        with self._lock:
-            if word in self._counts:
-                self._counts.move_to_end(word)
-                return self._counts[word]
-        count = self.backend.count((Condition(TEXT_FIELD, text=word),))
-        with self._lock:
-            self._counts[word] = count
-            while len(self._counts) > self.size:
-                self._counts.popitem(last=False)
-        return count
 
 
 @dataclass(frozen=True)
@@ -54,18 +29,24 @@ class IndexState:
     vocab: Mapping[str, tuple[str, ...]]  # keyword field -> its values, most frequent first
     text_attributes: tuple[str, ...]
     modes: tuple[str, ...]
+    lexicon: Mapping[str, int]  # word -> product texts holding it
     backend: IndexBackend = field(repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, manifest: Manifest, backend: IndexBackend, modes: Sequence[str]) -> IndexState:
-        """A snapshot of the manifest's fields and values (copied: later writes do not reach it)."""
+    def of(
+        cls, manifest: Manifest, backend: IndexBackend, modes: Sequence[str], lexicon: Mapping[str, int]
+    ) -> IndexState:
+        """A snapshot of the manifest's fields and values and of the lexicon (copied: later writes do
+        not reach it)."""
         return cls(
             revision=manifest.revision,
             fields=MappingProxyType(dict(manifest.fields)),
             vocab=MappingProxyType({name: tuple(values) for name, values in manifest.vocab.items()}),
             text_attributes=tuple(manifest.catalog.get("text_attributes", [])),
             modes=tuple(modes),
+            lexicon=MappingProxyType(dict(lexicon)),
             backend=backend,
         )
 
@@ -81,12 +62,10 @@ class IndexState:
 
     @cached_property
     def primary_field(self) -> str | None:
-        """The product-type field: the catalog's first text attribute that is a keyword field."""
-        return next((f for f in self.text_attributes if f in self.facet_fields), None)
-
-    @cached_property
-    def word_counts(self) -> WordCounts:
-        return WordCounts(self.backend)
+        """The product-type field: the one whose values name products (search/roles.py); else the
+        catalog's first text attribute that is a keyword field."""
+        fallback = next((f for f in self.text_attributes if f in self.facet_fields), None)
+        return self.roles.product_type or fallback
 
     @property
     def parser(self) -> QueryParser:
@@ -95,11 +74,26 @@ class IndexState:
             return self._parser
 
     @cached_property
-    def _parser(self) -> QueryParser:
+    def parse_fields(self) -> list[str]:
+        """Attribute fields in order of preference: the catalog's text attributes first."""
         text_first = [f for f in self.text_attributes if f in self.attribute_fields]
-        fields = text_first + [f for f in self.attribute_fields if f not in text_first]
-        counts = self.word_counts
-        return QueryParser(self.vocab, fields, lambda w: counts(w) >= KNOWN_WORD_MIN, frequency=counts)
+        return text_first + [f for f in self.attribute_fields if f not in text_first]
+
+    @cached_property
+    def _parser(self) -> QueryParser:
+        return QueryParser(self.vocab, self.parse_fields, self.lexicon)
+
+    @cached_property
+    def roles(self) -> FieldRoles:
+        return field_roles(self.vocab, self.parse_fields)
+
+    def cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per snapshot (by the first request that needs it)."""
+        if name not in self._cache:
+            value = compute()
+            with self._lock:
+                self._cache.setdefault(name, value)
+        return self._cache[name]
 
     def conditions(self, filters: Filters | None) -> tuple[Condition, ...]:
         return to_conditions(filters, self.fields, self.vocab)

@@ -12,26 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from modasearch.search.spelling import Speller
+from modasearch.search.vocabulary import COMPOUNDS, STOPWORDS, expansions, shopper_words
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 MAX_PHRASE = 6  # words in the longest value matched
 
-# Shopper words -> the catalog's words. Each entry was measured on hm-attr queries rewritten with it
-# (benchmarks/RESULTS.md, section ranking); entries that did not help were left out.
+# Shopper words -> the catalog's words, besides the vocabulary table (search/vocabulary.py): who a
+# product is for and pattern words, as catalogs name them.
 SYNONYMS: dict[str, str] = {
-    "pant": "trouser",
-    "tee": "t shirt",
-    "tshirt": "t shirt",
-    "hoody": "hoodie",
-    "jumper": "sweater",
-    "pullover": "sweater",
-    "trainer": "sneaker",
-    "navy": "dark blue",
     "women": "ladieswear",
     "woman": "ladieswear",
     "ladies": "ladieswear",
@@ -46,6 +39,11 @@ SYNONYMS: dict[str, str] = {
 }
 
 
+def plural(word: str) -> str:
+    """The plural the vocabulary table may list ("sneaker" -> "sneakers")."""
+    return word if word.endswith("s") else word + "s"
+
+
 def singular(word: str) -> str:
     """A light English singular: dresses -> dress, trousers -> trouser, accessories -> accessory."""
     if len(word) > 4 and word.endswith("ies"):
@@ -57,8 +55,20 @@ def singular(word: str) -> str:
     return word
 
 
+def tokens(text: str) -> list[str]:
+    """Lower-case words, a split compound joined ("t-shirt", "t shirt" -> "tshirt")."""
+    found = _TOKEN.findall(text.lower())
+    out: list[str] = []
+    for word in found:
+        if out and (out[-1], word) in COMPOUNDS:
+            out[-1] = COMPOUNDS[(out[-1], word)]
+        else:
+            out.append(word)
+    return out
+
+
 def words(text: str) -> list[str]:
-    return [singular(w) for w in _TOKEN.findall(text.lower())]
+    return [singular(w) for w in tokens(text)]
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,20 @@ class ParsedQuery:
             return self.query
         return " ".join(self.corrections.get(w, w) for w in _TOKEN.findall(self.query.lower()))
 
+    def only(self, fields: Sequence[str]) -> ParsedQuery:
+        """The parse with the mentions of `fields` alone (each mention's values in them only)."""
+        kept = []
+        for mention in self.mentions:
+            values = tuple(v for v in mention.values if v[0] in fields)
+            if values:
+                kept.append(dataclasses.replace(mention, values=values))
+        return dataclasses.replace(self, mentions=tuple(kept))
+
+    @property
+    def unparsed(self) -> list[str]:
+        """Words that named no value, stopwords aside."""
+        return [w for w in self.rest if w not in STOPWORDS]
+
     def filters(self, fields: Sequence[str] | None = None) -> dict[str, list[str]]:
         """Mentioned values by field (each mention in its preferred field), for `fields` or all."""
         out: dict[str, list[str]] = {}
@@ -120,19 +144,19 @@ class ParsedQuery:
 
 
 class QueryParser:
-    """Built once per index from its vocabularies; `known_word` says whether the catalog's texts hold a
-    word (typos are only looked for in words they do not hold)."""
+    """Built once per index snapshot from its vocabularies; `lexicon` (word -> product texts holding
+    it) and `english` (word -> corpus count; None: the shipped dictionary) say which words are real
+    (typos are only looked for in words that are neither)."""
 
     def __init__(
         self,
         vocab: Mapping[str, Sequence[str]],
         fields: Sequence[str],
-        known_word: Callable[[str], bool] = lambda _: False,
+        lexicon: Mapping[str, int] | None = None,
         synonyms: Mapping[str, str] = SYNONYMS,
-        frequency: Callable[[str], int] = lambda _: 0,
+        english: Mapping[str, int] | None = None,
     ) -> None:
         self.fields = [f for f in fields if f in vocab]  # preference order when a phrase is in several
-        self.known_word = known_word
         self.synonyms = {singular(k): words(v) for k, v in synonyms.items()}
         self.phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for name in self.fields:
@@ -140,31 +164,47 @@ class QueryParser:
                 key = tuple(words(value))
                 if key and len(key) <= MAX_PHRASE and (name, value) not in self.phrases.get(key, []):
                     self.phrases.setdefault(key, []).append((name, value))
-        forms = {
-            t: singular(t) for name in self.fields for v in vocab[name] for t in _TOKEN.findall(v.lower())
-        }
+        forms = {t: singular(t) for name in self.fields for v in vocab[name] for t in tokens(v)}
         forms.update({w: w for key in self.phrases for w in key})
-        # a synonym is a word of its own ("tshirt"), not a typo of a catalog word ("shirt")
-        self.speller = Speller(forms, self.phrases, known_word, frequency, protected=set(self.synonyms))
+        # a shopper's word is a word of its own ("tshirt", "sunnies"), not a typo of a catalog word
+        protected = {*self.synonyms, *synonyms, *shopper_words()}
+        self.speller = Speller(forms, self.phrases, lexicon or {}, protected, english)
 
     def _match(self, keys: Sequence[tuple[str, ...]], i: int) -> tuple[int, list[tuple[str, str]]] | None:
-        """The longest phrase starting at word i: (words used, values), or None. `keys[j]` is word j as
-        one or more catalog words (a synonym can be two)."""
+        """The longest catalog value starting at word i: (words used, values), or None. `keys[j]` is
+        word j as one or more catalog words (a synonym can be two); stopwords alone name nothing."""
         for length in range(min(MAX_PHRASE, len(keys) - i), 0, -1):
             key = tuple(w for part in keys[i : i + length] for w in part)
-            if key in self.phrases:
+            if key in self.phrases and not set(key) <= STOPWORDS:
                 return length, self.phrases[key]
         return None
 
+    def _alternatives(self, keys: Sequence[str], i: int) -> tuple[int, list[tuple[str, str]]] | None:
+        """Where the catalog's own words name nothing: the values the shopper's word means in this
+        catalog, through the synonym and vocabulary tables ("sneakers": Casual Shoes, Sports Shoes)."""
+        for length in range(min(3, len(keys) - i), 0, -1):
+            phrase = list(keys[i : i + length])
+            options = [words(e) for e in expansions(" ".join(phrase))]
+            options += [words(e) for e in expansions(" ".join([*phrase[:-1], plural(phrase[-1])]))]
+            values: list[tuple[str, str]] = []
+            for option in options:
+                for value in self.phrases.get(tuple(option), []):
+                    if value not in values:
+                        values.append(value)
+            if values:
+                return length, values
+        return None
+
     def parse(self, query: str) -> ParsedQuery:
-        typed = _TOKEN.findall(query.lower())
+        typed = tokens(query)
         corrected = self.speller.correct(typed, [singular(raw) for raw in typed])
-        plain = [(word,) for word, _ in corrected]
-        # a synonym only where the catalog's own words name nothing ("men" is a value in some catalogs)
-        synonym = [tuple(self.synonyms.get(word, [word])) for word, _ in corrected]
+        plain = [singular(word) for word, _ in corrected]
+        own = [(word,) for word in plain]
+        synonym = [tuple(self.synonyms.get(word, [word])) for word in plain]
         mentions, rest, i = [], [], 0
         while i < len(typed):
-            found = self._match(plain, i) or self._match(synonym, i)
+            # other words only where the catalog's own name nothing ("men" is a value in some catalogs)
+            found = self._match(own, i) or self._match(synonym, i) or self._alternatives(plain, i)
             if found is None:
                 rest.append(typed[i])
                 i += 1

@@ -69,12 +69,26 @@ NARROWER: dict[str, tuple[str, ...]] = {
     "shacket": ("shirt jacket",),
     "tunic": ("top",),
     "tote": ("handbag",),
+    "crocs": ("clogs", "sandals"),
+    "espadrilles": ("sandals", "flats"),
+    "mules": ("sandals", "flats"),
     "navy": ("navy blue", "dark blue"),
     "burgundy": ("maroon", "dark red"),
     "wine": ("maroon",),
     "charcoal": ("dark grey",),
     "nude": ("beige",),
     "ivory": ("off white", "cream"),
+}
+
+
+# Words a shopper writes apart that catalogs write together, and the reverse: one token either way.
+COMPOUNDS: dict[tuple[str, str], str] = {
+    ("t", "shirt"): "tshirt",
+    ("t", "shirts"): "tshirts",
+    ("tee", "shirt"): "tshirt",
+    ("tee", "shirts"): "tshirts",
+    ("flip", "flops"): "flipflops",
+    ("flip", "flop"): "flipflop",
 }
 
 
@@ -86,3 +100,70 @@ def expansions(phrase: str) -> tuple[str, ...]:
             found.extend(p for p in group if p != phrase)
     found.extend(NARROWER.get(phrase, ()))
     return tuple(dict.fromkeys(found))
+
+
+def shopper_words() -> set[str]:
+    """Every single word of the table: words of their own, never typos of catalog words."""
+    phrases = [p for group in EQUIVALENT for p in group] + list(NARROWER)
+    phrases += [p for targets in NARROWER.values() for p in targets]
+    return {w for p in phrases for w in p.replace("-", " ").split()}
+
+
+def phrase_expansions(words: list[str]) -> list[str]:
+    """Other words for the phrases of a query (longest first, each word used once): "white
+    sneakers" -> ["trainers", "casual shoes", "sports shoes", "canvas shoes"]."""
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for length in range(min(3, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + length])
+            forms = (phrase, phrase + "s", phrase.removesuffix("s"))
+            options = [e for form in dict.fromkeys(forms) for e in expansions(form)]
+            if options:
+                found.extend(o for o in options if o not in found)
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+# Words that never name an attribute value on their own (a brand called "With" or "And" is no reason
+# to read "sandals with velcro" as a brand filter).
+STOPWORDS = frozenset(
+    "a an and any at by for from in into is it of off on or our the their this to with without".split()  # noqa: SIM905
+)
+
+# Nouns of things fashion shops sell: a field whose values mostly end in one of them holds product
+# types (a brand field does not).
+PRODUCT_NOUNS = frozenset(
+    """
+    accessory anklet apparel backpack bag ballerina bandana bangle bathrobe beanie belt bermuda bikini
+    blazer blouse bodysuit bodywarmer bomber boot bootie bottom bottomwear boxer bra bracelet bralette
+    brief brooch cami camisole cap cape cardigan case chain chino clip clog clutch coat collar cologne
+    cufflink culotte deodorant dress dungaree dupatta earring espadrille eyewear flat flipflop footwear
+    fragrance frock gilet glass glove gown hairband handbag hat headband headwear heel hoodie jacket
+    jean jegging jewellery jewelry jogger jumper jumpsuit kaftan kimono kurta kurti leggings legging
+    lehenga lingerie lipstick loafer loungewear moccasin muffler mule necklace nightdress nightgown
+    nightwear overall pant panty parka pendant perfume playsuit polo poncho pullover purse pyjama
+    raincoat ring robe romper rucksack sandal saree sari sarong scarf shawl shirt shoe short shrug skirt
+    slipper sneaker sock stocking stole suit sunglass sweater sweatpant sweatshirt swimsuit swimwear
+    tank tee tie tight top topwear tote tracksuit trainer trouser trunk tshirt tunic umbrella underwear
+    vest waistcoat wallet watch
+    """.split()  # noqa: SIM905
+)
+
+COLOUR_WORDS = frozenset(
+    """
+    beige black blue bronze brown burgundy charcoal coral cream gold green grey gray khaki lavender lilac
+    magenta maroon mauve mint multi mustard navy nude olive orange peach pink purple red rose rust
+    silver tan taupe teal turquoise violet white wine yellow
+    """.split()  # noqa: SIM905
+)
+
+AUDIENCE_WORDS = frozenset(
+    """
+    baby babies boy boys child children girl girls gents kid kids ladies ladieswear lady male female
+    men mens menswear unisex women womens womenswear infant toddler teen
+    """.split()  # noqa: SIM905
+)

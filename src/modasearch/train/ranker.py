@@ -3,14 +3,16 @@ RankLib's CoordinateAscent) over the candidate pools of a benchmark's tuning que
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from modasearch.eval.data import Qrels, Queries
 from modasearch.search.engine import Engine
-from modasearch.search.rerank import FEATURES, PRIOR, LinearRanker
+from modasearch.search.request import SearchRequest
+from modasearch.search.rerank import FEATURES, LinearRanker
 
 STEPS = (-2.0, -1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0, 2.0)
 
@@ -34,14 +36,14 @@ def collect_pools(
     engine: Engine,
     queries: Queries,
     qrels: Qrels,
-    understand: str = "boost",
-    candidates: int = 100,
+    request: SearchRequest,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Pool]:
+    """Each query's first tier under `request` (its pipeline before the ranker), with gains."""
     pools = []
     for n, (qid, text) in enumerate(queries.items(), start=1):
         judged = qrels.get(qid, {})
-        products, features = engine.candidate_features(text, understand, candidates)
+        products, features = engine.candidate_features(dataclasses.replace(request, query=text))
         gains = np.array([judged.get(p, 0) for p in products], dtype=np.float32)
         ideal = _dcg(np.sort(np.array(list(judged.values()), dtype=np.float32))[::-1])
         if ideal > 0 and len(products):
@@ -59,23 +61,34 @@ def mean_ndcg(pools: list[Pool], weights: np.ndarray, k: int = 10) -> float:
     return total / len(pools) if pools else 0.0
 
 
+def mean_over_sets(sets: Sequence[list[Pool]], weights: np.ndarray) -> float:
+    """The mean of each query set's mean nDCG@10: a larger set does not outvote a smaller one."""
+    return float(np.mean([mean_ndcg(pools, weights) for pools in sets])) if sets else 0.0
+
+
 def coordinate_ascent(
-    pools: list[Pool], start: np.ndarray, rounds: int = 4, log: Callable[[str], None] = print
+    pools: list[Pool] | Sequence[list[Pool]],
+    start: np.ndarray,
+    rounds: int = 4,
+    log: Callable[[str], None] = print,
 ) -> tuple[np.ndarray, float]:
     """Move one weight at a time to the step that helps most; weights stay L1-normalised (nDCG only
-    sees their ratios)."""
-    weights = start / np.abs(start).sum()
-    best = mean_ndcg(pools, weights)
+    sees their ratios) and never below 0: every feature says "better" as it grows, and a negative
+    weight that helps one catalog (the fused rank's, say) turns the ranking upside down on another
+    when the other features are silent. `pools`: one query set, or several (their means averaged)."""
+    sets = [pools] if pools and isinstance(pools[0], Pool) else pools
+    weights = np.maximum(start, 0) / np.abs(start).sum()
+    best = mean_over_sets(sets, weights)  # type: ignore[arg-type]
     for round_ in range(1, rounds + 1):
         improved = False
         for j, name in enumerate(FEATURES):
             for step in STEPS:
                 trial = weights.copy()
-                trial[j] += step * max(abs(weights[j]), 0.05)
+                trial[j] = max(0.0, trial[j] + step * max(abs(weights[j]), 0.05))
                 if not np.abs(trial).sum():
                     continue
                 trial /= np.abs(trial).sum()
-                score = mean_ndcg(pools, trial)
+                score = mean_over_sets(sets, trial)  # type: ignore[arg-type]
                 if score > best + 1e-6:
                     best, weights, improved = score, trial, True
             log(f"round {round_}, {name}: nDCG@10 {best:.4f}")
@@ -85,26 +98,20 @@ def coordinate_ascent(
 
 
 def train_ranker(
-    engine: Engine,
-    queries: Queries,
-    qrels: Qrels,
-    name: str,
-    understand: str = "boost",
-    candidates: int = 100,
-    progress: Callable[[int, int], None] | None = None,
-    log: Callable[[str], None] = print,
+    sets: Mapping[str, list[Pool]], name: str, log: Callable[[str], None] = print
 ) -> tuple[LinearRanker, dict[str, float]]:
-    pools = collect_pools(engine, queries, qrels, understand, candidates, progress)
+    """A ranker trained on one or more query sets (name -> pools), starting from the fused order."""
     fused = np.zeros(len(FEATURES), dtype=np.float32)
     fused[FEATURES.index("rrf")] = 1.0
-    start = PRIOR.vector()
-    metrics = {"queries": float(len(pools)), "fused_ndcg@10": mean_ndcg(pools, fused)}
-    metrics["prior_ndcg@10"] = mean_ndcg(pools, start)
-    weights, best = coordinate_ascent(pools, start, log=log)
+    pools = list(sets.values())
+    metrics = {"queries": float(sum(len(p) for p in pools)), "fused_ndcg@10": mean_over_sets(pools, fused)}
+    metrics.update({f"fused_ndcg@10 {n}": mean_ndcg(p, fused) for n, p in sets.items()})
+    weights, best = coordinate_ascent(pools, fused, log=log)
     metrics["trained_ndcg@10"] = best
+    metrics.update({f"trained_ndcg@10 {n}": mean_ndcg(p, weights) for n, p in sets.items()})
     ranker = LinearRanker(
         name,
         {f: round(float(w), 6) for f, w in zip(FEATURES, weights, strict=True)},
-        {"understand": understand, "candidates": candidates, "tune_metrics": metrics},
+        {"trained_on": sorted(sets), "tune_metrics": metrics},
     )
     return ranker, metrics

@@ -69,6 +69,21 @@ function searchBody(offset = (state.page - 1) * PAGE_SIZE) {
   return body;
 }
 
+function showNothing(what, suggestions) {
+  setStatus(`Nothing found for ${what}.`);
+  if (!suggestions.length) return;
+  const status = $("status");
+  status.append(" Try: ");
+  suggestions.forEach((text, i) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link";
+    button.textContent = text;
+    button.addEventListener("click", () => { $("q").value = text; submitQuery(); });
+    status.append(...(i ? [", ", button] : [button]));
+  });
+}
+
 function showCorrection(results) {
   const note = $("corrected");
   note.replaceChildren();
@@ -121,7 +136,8 @@ async function runSearch({ push = true } = {}) {
     const first = offset + 1, last = offset + results.hits.length;
     const what = state.photo ? "your photo" : `“${state.query}”`;
     const matching = facets && facets.match === "all" ? ` · ${facets.total} contain every word` : "";
-    setStatus(results.hits.length ? `Showing ${first}–${last} for ${what}${matching} (${Math.round(results.took_ms)} ms)` : `Nothing found for ${what}.`);
+    if (results.hits.length) setStatus(`Showing ${first}–${last} for ${what}${matching} (${Math.round(results.took_ms)} ms)`);
+    else showNothing(what, results.suggestions || []);
   } catch (error) {
     setStatus(error.message, true);
   }
