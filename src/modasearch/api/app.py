@@ -17,7 +17,7 @@ from modasearch import __version__
 from modasearch.api import product_routes, recommend_routes, search_routes
 from modasearch.api.deps import Service
 from modasearch.api.errors import install_error_handlers
-from modasearch.api.middleware import BodyLimit, Timing
+from modasearch.api.middleware import BodyLimit, Failsafe, KeyFirst, Timing
 from modasearch.api.schemas import Health
 from modasearch.api.settings import ApiSettings
 from modasearch.search.engine import Engine
@@ -78,8 +78,8 @@ def create_app(
         app.state.service = Service(engine, settings)
     install_error_handlers(app)
     app.include_router(search_routes.router)
+    app.include_router(recommend_routes.router)  # before the products' bare id route, which takes any path
     app.include_router(product_routes.router)
-    app.include_router(recommend_routes.router)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health() -> Health:
@@ -87,8 +87,8 @@ def create_app(
         manifest = svc.engine.manifest
         return Health(
             status="ok",
-            products=int(manifest.counts.get("products", 0)),  # kept current by every write
-            photos=int(manifest.counts.get("photos", 0)),
+            products=len(svc.engine),  # what the engine holds now, whatever happened to the manifest
+            photos=svc.engine.photo_count(),
             modes=svc.engine.modes,
             models={role: f"{spec['name']}@{spec['version']}" for role, spec in manifest.encoders.items()},
             catalog={k: v for k, v in manifest.catalog.items() if k != "root"},
@@ -108,7 +108,9 @@ def create_app(
             allow_headers=["Content-Type", "X-API-Key", "Authorization"],
         )
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(KeyFirst, expected=settings.api_key)
     app.add_middleware(Timing)
+    app.add_middleware(Failsafe)  # outermost
     return app
 
 

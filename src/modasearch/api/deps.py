@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
@@ -52,16 +53,23 @@ def service(request: Request) -> Service:
     return found
 
 
-def require_key(request: Request) -> None:
-    """Writes need the key from MODASEARCH_API_KEY, as `X-API-Key` or `Authorization: Bearer`."""
-    expected = service(request).settings.api_key
+def key_problem(headers: Mapping[str, str], expected: str | None) -> tuple[int, str] | None:
+    """Why a write is refused (status, message), or None: writes need the key from
+    MODASEARCH_API_KEY, as `X-API-Key` or `Authorization: Bearer`."""
     if expected is None:
-        raise HTTPException(403, "writes are disabled: start the server with MODASEARCH_API_KEY set")
-    given = request.headers.get("x-api-key") or ""
-    bearer = request.headers.get("authorization", "")
+        return 403, "writes are disabled: start the server with MODASEARCH_API_KEY set"
+    given = headers.get("x-api-key") or ""
+    bearer = headers.get("authorization", "")
     if not given and bearer.lower().startswith("bearer "):
         given = bearer[7:].strip()
     if not given:
-        raise HTTPException(401, "this endpoint needs an API key: send it as the X-API-Key header")
+        return 401, "this endpoint needs an API key: send it as the X-API-Key header"
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise HTTPException(401, "wrong API key")
+        return 401, "wrong API key"
+    return None
+
+
+def require_key(request: Request) -> None:
+    problem = key_problem(request.headers, service(request).settings.api_key)
+    if problem is not None:
+        raise HTTPException(*problem)

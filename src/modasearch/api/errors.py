@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,8 +19,14 @@ log = logging.getLogger("modasearch.api")
 IMAGE_STATUS = {"type": 415, "size": 413, "corrupt": 400}
 
 
-def error(status: int, message: str, detail: object = None) -> JSONResponse:
-    return JSONResponse({"error": message, "detail": detail}, status_code=status)
+def error(
+    status: int, message: str, detail: object = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": message, "detail": detail}, status_code=status, headers=dict(headers or {}))
+
+
+# FastAPI's answer to a body it cannot decode (invalid UTF-8): the request does not fit the schema
+UNPARSABLE_BODY = "There was an error parsing the body"
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -40,7 +47,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http(_: Request, exc: HTTPException) -> JSONResponse:
-        return error(exc.status_code, str(exc.detail))
+        if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+            return error(422, "the request body is not valid UTF-8 JSON")
+        return error(exc.status_code, str(exc.detail), headers=exc.headers)  # 405 keeps its Allow
 
     @app.exception_handler(QueryError)
     @app.exception_handler(FilterError)

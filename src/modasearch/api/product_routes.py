@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,6 @@ from modasearch.api.schemas import (
     search_response,
 )
 from modasearch.api.search_routes import ERRORS, filters_param, json_response
-from modasearch.catalog.product import image_location
 from modasearch.search.request import MAX_DEPTH
 
 router = APIRouter(tags=["products"])
@@ -33,12 +33,7 @@ def product_or_404(svc: Service, product_id: str) -> ProductOut:
     return ProductOut.of(product, svc.has_image(product))
 
 
-@router.get("/products/{product_id}", response_model=ProductOut, responses=NOT_FOUND)
-def get_product(product_id: str, svc: ServiceDep) -> ProductOut:
-    return product_or_404(svc, product_id)
-
-
-@router.get("/products/{product_id}/image", response_class=FileResponse, responses=NOT_FOUND)
+@router.get("/products/{product_id:path}/image", response_class=FileResponse, responses=NOT_FOUND)
 def product_image(product_id: str, svc: ServiceDep) -> FileResponse:
     """The index's own copy of the product photo (never a path from the request)."""
     path = svc.engine.thumbnail(product_id)
@@ -48,7 +43,7 @@ def product_image(product_id: str, svc: ServiceDep) -> FileResponse:
 
 
 @router.get(
-    "/products/{product_id}/similar", response_model=SearchResponse, responses={**NOT_FOUND, **ERRORS}
+    "/products/{product_id:path}/similar", response_model=SearchResponse, responses={**NOT_FOUND, **ERRORS}
 )
 def similar(
     product_id: str,
@@ -67,16 +62,27 @@ def similar(
     return json_response(search_response(results, svc.has_image))
 
 
+def image_problem(image: str, root: str | None) -> str | None:
+    """Why an image reference cannot be used, or None. It must name a file inside the catalog's
+    folder; the check is on the path as written (no ".." out of it), so a catalog whose images/
+    folder is a symlink still works, and a path can never escape the folder."""
+    if root is None:
+        return "this index has no catalog folder to take images from"
+    base = Path(os.path.normpath(root))
+    candidate = Path(os.path.normpath(base / image))
+    if not candidate.is_relative_to(base):
+        return "must be a path inside the catalog's image folder"
+    if not candidate.is_file():
+        return f"{image!r} is not a file in the catalog's image folder"
+    return None
+
+
 def _check_images(svc: Service, body: ProductsIn) -> None:
     root = svc.engine.manifest.catalog.get("root")
     for i, product in enumerate(body.products):
-        if not product.image:
-            continue
-        inside = root is not None and Path(image_location(product.image, root)).resolve().is_relative_to(
-            Path(root).resolve()
-        )
-        if not inside:
-            raise HTTPException(422, f"products[{i}].image must be a path inside the catalog's image folder")
+        problem = image_problem(product.image, root) if product.image else None
+        if problem is not None:
+            raise HTTPException(422, f"products[{i}].image {problem}")
 
 
 @router.post("/products", response_model=WriteResult, dependencies=[Depends(require_key)])
@@ -92,7 +98,7 @@ def add_products(body: ProductsIn, svc: ServiceDep) -> WriteResult:
 
 
 @router.delete(
-    "/products/{product_id}",
+    "/products/{product_id:path}",
     response_model=WriteResult,
     dependencies=[Depends(require_key)],
     responses=NOT_FOUND,
@@ -102,3 +108,10 @@ def delete_product(product_id: str, svc: ServiceDep) -> WriteResult:
         if not svc.engine.delete([product_id]):
             raise HTTPException(404, f"product {product_id!r} is not in the index")
         return WriteResult(deleted=1, products=len(svc.engine))
+
+
+# last: the bare id route takes any path the routes above (and complete-the-look) did not
+@router.get("/products/{product_id:path}", response_model=ProductOut, responses=NOT_FOUND)
+def get_product(product_id: str, svc: ServiceDep) -> ProductOut:
+    """A product by id (an id holding "/" is written as is or percent-encoded)."""
+    return product_or_404(svc, product_id)

@@ -77,7 +77,7 @@ def recommendations(body: RecommendationRequest, svc: Annotated[Service, Depends
 
 
 @router.get(
-    "/products/{product_id}/complete-the-look",
+    "/products/{product_id:path}/complete-the-look",
     response_model=SearchResponse,
     responses={**NOT_FOUND, **ERRORS},
 )

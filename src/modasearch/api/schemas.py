@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from modasearch.catalog.product import Product
 from modasearch.search.facets import FacetResult
@@ -13,6 +14,7 @@ from modasearch.search.request import DEFAULT_PRESET, PRESETS
 from modasearch.search.results import SearchHit, SearchResults
 
 MAX_PAGE = 100  # recommendations and similar items per request
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,99}")
 
 
 class ProductOut(BaseModel):
@@ -89,14 +91,44 @@ class SuggestResponse(BaseModel):
 
 
 class ProductIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=200)
-    title: str = Field(min_length=1, max_length=1000)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    id: str = Field(
+        min_length=1, max_length=200, description="Any characters but control characters; not blank."
+    )
+    title: str = Field(min_length=1, max_length=1000, description="Not blank.")
     description: str = Field("", max_length=20_000)
-    attributes: dict[str, str | float | bool] = {}
+    attributes: dict[str, str | float | bool] = Field(
+        {}, description="Names of letters, digits, spaces, '_' and '-' (not starting with '_')."
+    )
     group_id: str | None = Field(None, max_length=200)
     price: float | None = None
     image: str | None = Field(None, description="A path relative to the catalog's image folder.")
+
+    @field_validator("id", "title")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if any(ord(c) < 32 or c == "\x7f" for c in value):
+            raise ValueError("must not hold control characters")
+        return value
+
+    @field_validator("image", "group_id", "description")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not hold a NUL character")
+        return value
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        bad = [name for name in value if not ATTRIBUTE_NAME.fullmatch(name)]
+        if bad:
+            raise ValueError(
+                f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-'"
+            )
+        return value
 
     def to_product(self) -> Product:
         return Product(

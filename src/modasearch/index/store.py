@@ -3,6 +3,7 @@ so a crash or a kill mid-build leaves the previous index searchable."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from pathlib import Path
 from modasearch.index.edge import EdgeBackend
 from modasearch.index.manifest import MANIFEST, IndexStateError, Manifest
 from modasearch.index.types import IndexBackend, VectorLayout
+
+log = logging.getLogger("modasearch.index")
 
 
 def open_backend(directory: Path, manifest: Manifest) -> IndexBackend:
@@ -53,7 +56,9 @@ def discard_backend(info: dict[str, str]) -> None:
 
 
 def recover(directory: Path) -> None:
-    """Finish a swap that was interrupted between its two renames."""
+    """Finish a swap that was interrupted between its two renames, and remove what killed builds
+    left beside the index."""
+    remove_stale_builds(directory)
     if directory.exists():
         return
     for old in sorted(directory.parent.glob(f".{directory.name}.old-*")):
@@ -89,9 +94,18 @@ def staging(directory: Path) -> Iterator[Path]:
         directory.rename(old)
     tmp.rename(directory)
     shutil.rmtree(old, ignore_errors=True)
+    remove_stale_builds(directory)
+
+
+def remove_stale_builds(directory: Path) -> list[Path]:
+    """The half-built copies that killed builds left beside the index (their process is gone)."""
+    removed = []
     for stale in directory.parent.glob(f".{directory.name}.building-*"):
         if not _alive(stale.name.rsplit("-", 1)[-1]):
             shutil.rmtree(stale, ignore_errors=True)
+            log.warning("removed %s, left by a build that was killed", stale)
+            removed.append(stale)
+    return removed
 
 
 def _alive(pid: str) -> bool:

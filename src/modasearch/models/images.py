@@ -17,6 +17,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_BYTES = 20 * 2**20
 MAX_PIXELS = 40_000_000  # 6300 x 6300; a 20000 x 20000 photo (or a bomb claiming it) is refused
+# PNG and WebP decode at full size (JPEG decodes at 1/2 to 1/8 scale, see DECODE_SIDE): their cap keeps
+# a decode within ~300 ms and ~100 MB (benchmarks/hostile_images.py)
+FULL_DECODE_PIXELS = 16_000_000
+MAX_ASPECT = 20  # a 1 x 39,999,000 "photo" is no product photo
+DECODE_SIDE = 512  # the largest side anything needs (thumbnails are 480): photos are reduced to it
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 WHITE = (255, 255, 255)
@@ -68,12 +73,20 @@ def open_image(
                     f"{name}: {image.format} images are not supported; use {', '.join(FORMATS)}", "type"
                 )
             width, height = image.size
-            if width * height > max_pixels:
+            cap = max_pixels if image.format == "JPEG" else min(max_pixels, FULL_DECODE_PIXELS)
+            if width * height > cap:
                 raise ImageError(
-                    f"{name}: {width}x{height} pixels is over the {max_pixels / 1e6:.0f} megapixel limit",
+                    f"{name}: {width}x{height} pixels is over the {cap / 1e6:.0f} megapixel limit "
+                    f"for {image.format}",
                     "size",
                 )
+            if max(width, height) > MAX_ASPECT * max(1, min(width, height)):
+                raise ImageError(f"{name}: {width}x{height} is no photo shape (over {MAX_ASPECT}:1)", "size")
+            if image.format == "JPEG":
+                image.draft(image.mode, (DECODE_SIDE, DECODE_SIDE))  # DCT scaling: 1/2 to 1/8 of the work
             image.load()
+            if max(image.size) > DECODE_SIDE:
+                image.thumbnail((DECODE_SIDE, DECODE_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     except UnidentifiedImageError:
         raise ImageError(f"{name}: not an image (or a format Pillow cannot read)", "type") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -92,7 +105,8 @@ def flatten(image: Image.Image) -> Image.Image:
 
 
 def square(image: Image.Image, size: int) -> Image.Image:
-    """Pad to a square on white (no crop: a long dress keeps its hem), then resize."""
+    """Pad to a square on white (no crop: a long dress keeps its hem), then resize. Photos arrive
+    reduced to DECODE_SIDE (`open_image`), so the padded canvas stays small whatever their shape."""
     width, height = image.size
     side = max(width, height)
     canvas = Image.new("RGB", (side, side), WHITE)

@@ -12,10 +12,11 @@ writers replace as a whole.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from modasearch.catalog.text import product_text
 from modasearch.index.build import BuildStats, Progress, build_index, ensure_text_indexes, index_products
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.lexicon import count_words, load_lexicon, save_lexicon
+from modasearch.index.lock import IndexLock
 from modasearch.index.manifest import Manifest
 from modasearch.index.payload import (
     PHOTO_COLOURS,
@@ -41,6 +43,7 @@ from modasearch.index.thumbnails import remove_thumbnail, thumbnail_path
 from modasearch.index.types import Condition, Hit, IndexBackend, point_id
 from modasearch.models.bm25 import average_length
 from modasearch.models.builtin import DEFAULT_DENSE, DEFAULT_SPARSE
+from modasearch.models.colour import PALETTE_NAMES
 from modasearch.models.spec import EncoderSpec
 from modasearch.models.visual import DEFAULT_ALIGNER
 from modasearch.search.arrange import Arrangement
@@ -70,6 +73,7 @@ from modasearch.search.state import IndexState
 from modasearch.search.suggest import Suggestion, suggest
 
 MODES: tuple[str, ...] = ("bm25", "splade", "dense", "hybrid")
+WRITING = ".writing"  # beside the manifest while a write runs
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,20 @@ def _encoder_ref(spec: Mapping[str, Any]) -> str:
 
 class Engine:
     def __init__(
-        self, directory: Path, manifest: Manifest, backend: IndexBackend, encoders: EncoderSet
+        self,
+        directory: Path,
+        manifest: Manifest,
+        backend: IndexBackend,
+        encoders: EncoderSet,
+        lock: IndexLock | None = None,
     ) -> None:
         self.directory = directory
         self.manifest = manifest
         self.backend = backend
         self.encoders = encoders
+        self.lock = lock
         self.build_stats: BuildStats | None = None
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
         self._lexicon = load_lexicon(directory, backend)
         self._state = IndexState.of(manifest, backend, self._modes(), self._lexicon)
 
@@ -123,8 +133,15 @@ class Engine:
             config.dense_model, config.sparse_model, bm25, image, dense_views=config.dense_views
         )
         directory = Path(directory).resolve()
-        manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
-        engine = cls(directory, manifest, open_backend(directory, manifest), encoders)  # models stay loaded
+        lock = IndexLock(directory).acquire() if server is None else None  # not under a running server
+        try:
+            manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
+            backend = open_backend(directory, manifest)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        engine = cls(directory, manifest, backend, encoders, lock)  # models stay loaded
         engine.build_stats = stats
         return engine
 
@@ -137,6 +154,23 @@ class Engine:
         directory = Path(directory).resolve()
         recover(directory)
         manifest = Manifest.load(directory)
+        lock = IndexLock(directory).acquire() if manifest.backend.get("kind") == "edge" else None
+        try:
+            return cls._opened(directory, manifest, lock, dense_model, sparse_model)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def _opened(
+        cls,
+        directory: Path,
+        manifest: Manifest,
+        lock: IndexLock | None,
+        dense_model: str | None,
+        sparse_model: str | None,
+    ) -> Engine:
         specs = manifest.encoders
         dense_ref = dense_model or (_encoder_ref(specs["dense"]) if "dense" in specs else None)
         sparse_ref = sparse_model or (_encoder_ref(specs["splade"]) if "splade" in specs else None)
@@ -151,11 +185,16 @@ class Engine:
             check(role, spec)
         backend = open_backend(directory, manifest)
         ensure_text_indexes(backend, manifest, directory)
-        return cls(directory, manifest, backend, encoders)
+        engine = cls(directory, manifest, backend, encoders, lock)
+        if (directory / WRITING).exists() or manifest.counts.get("products") != backend.count():
+            engine.reconcile()
+        return engine
 
     def close(self) -> None:
         self.backend.close()
         self.encoders.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def __enter__(self) -> Engine:
         return self
@@ -278,6 +317,12 @@ class Engine:
         path = thumbnail_path(self.directory, product_id)
         return path if path.is_file() else None
 
+    def photo_count(self) -> int:
+        """Products with a usable photo, as the engine holds them now."""
+        if "image" not in self.modes:
+            return 0
+        return self.backend.count((Condition(PHOTO_COLOURS, any_of=tuple(PALETTE_NAMES)),))
+
     def get(self, product_id: str) -> Product | None:
         found = self.backend.retrieve([point_id(product_id)])
         return from_payload(found[0].payload) if found else None
@@ -287,7 +332,7 @@ class Engine:
         values are understood and suggested from the next request on."""
         if not products:
             return 0
-        with self._write_lock:
+        with self._write_lock, self._journal():
             manifest = copy.deepcopy(self.manifest)
             replaced = self.backend.retrieve([point_id(p.id) for p in products])
             self._lexicon.subtract(count_words(str(h.payload.get(TEXT_FIELD, "")) for h in replaced))
@@ -313,7 +358,7 @@ class Engine:
         """Remove products; returns how many existed. Deleted products, and values no product holds
         any more, are never returned again."""
         product_ids = list(product_ids)
-        with self._write_lock:
+        with self._write_lock, self._journal():
             found = self.backend.retrieve([point_id(p) for p in product_ids])
             existing = [h.id for h in found]
             if existing:
@@ -324,6 +369,34 @@ class Engine:
                 self._commit(copy.deepcopy(self.manifest))
         return len(existing)
 
+    @contextlib.contextmanager
+    def _journal(self) -> Iterator[None]:
+        """A marker beside the manifest while a write runs: if the process dies mid-write, the next
+        open re-reads the manifest from what the engine holds (`reconcile`)."""
+        marker = self.directory / WRITING
+        marker.touch()
+        try:
+            yield
+        except BaseException:
+            self.reconcile()  # whatever of the write reached the engine is known to filters
+            raise
+        marker.unlink(missing_ok=True)
+
+    def reconcile(self) -> None:
+        """The manifest and lexicon re-read from the engine: fields, values, counts (after a write
+        that did not finish, nothing searchable is unknown to filters and no count is off)."""
+        with self._write_lock:
+            manifest = copy.deepcopy(self.manifest)
+            hits = self.backend.scroll((), max(1, self.backend.count()), ["attributes", TEXT_FIELD])
+            held = [Product(h.id, "-", attributes=dict(h.payload.get("attributes") or {})) for h in hits]
+            for name, kind in field_kinds(held).items():
+                if name not in manifest.fields:
+                    manifest.fields[name] = kind
+                    self.backend.create_payload_index(payload_key(name), kind)
+            self._lexicon = count_words(str(h.payload.get(TEXT_FIELD, "")) for h in hits)
+            self._commit(manifest)
+            (self.directory / WRITING).unlink(missing_ok=True)
+
     def _commit(self, manifest: Manifest) -> None:
         """The values each field holds now, read from the engine; then save and swap the snapshot."""
         for name, kind in manifest.fields.items():
@@ -332,6 +405,7 @@ class Engine:
                 manifest.vocab[name] = [str(v) for v, _ in values]
         manifest.revision += 1
         manifest.counts["products"] = self.backend.count()
+        manifest.counts["photos"] = self.photo_count()
         self._lexicon = +self._lexicon  # words no product holds any more: gone
         save_lexicon(self.directory, self._lexicon)
         manifest.save(self.directory)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,7 +35,18 @@ def _range(name: str, spec: Mapping[str, Any]) -> Condition:
         bounds = {k: float(v) for k, v in spec.items()}
     except (TypeError, ValueError) as exc:
         raise FilterError(f"filter {name!r}: range bounds must be numbers, got {dict(spec)}") from exc
+    if not all(math.isfinite(b) for b in bounds.values()):
+        raise FilterError(f"filter {name!r}: range bounds must be finite numbers, got {dict(spec)}")
     return Condition(payload_key(name), **bounds)  # type: ignore[arg-type]
+
+
+def _value(name: str, value: Any) -> Any:
+    """One filter value: a string or a finite number (not a list, an object or NaN)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FilterError(f"filter {name!r}: a value is a string or a number, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FilterError(f"filter {name!r}: a number must be finite, got {value!r}")
+    return value
 
 
 def to_conditions(
@@ -59,15 +71,22 @@ def to_conditions(
         elif isinstance(spec, list | tuple | set):
             if not spec:
                 raise FilterError(f"filter {name!r}: the list of values is empty")
-            conditions.append(Condition(payload_key(name), any_of=tuple(_canonical(v, known) for v in spec)))
+            if kind == "float":
+                raise FilterError(
+                    f"filter {name!r} is numeric: give a number or a range such as {{'gte': 1}}"
+                )
+            values = tuple(_canonical(str(_value(name, v)), known) for v in spec)
+            conditions.append(Condition(payload_key(name), any_of=values))
         elif kind == "float":
             try:
-                number = float(spec)
+                number = float(_value(name, spec))
             except (TypeError, ValueError) as exc:
                 raise FilterError(f"filter {name!r} is numeric; {spec!r} is not a number") from exc
+            if not math.isfinite(number):
+                raise FilterError(f"filter {name!r}: a number must be finite, got {spec!r}")
             conditions.append(Condition(payload_key(name), gte=number, lte=number))
         else:
-            conditions.append(Condition(payload_key(name), equals=_canonical(spec, known)))
+            conditions.append(Condition(payload_key(name), equals=_canonical(str(_value(name, spec)), known)))
     return tuple(conditions)
 
 

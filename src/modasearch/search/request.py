@@ -56,9 +56,9 @@ class Retrieval:
     )
     cutoff: float | None = option(
         None,
-        "When no word of the query is in the catalog (keyword retrieval finds nothing), keep only "
-        "semantic matches above the catalog's noise floor: the mean best cosine of random strings plus "
-        "this many standard deviations. 0: keep everything.",
+        "When no word of the query is known (a catalog, English or shopper's word) and keyword "
+        "retrieval finds nothing, keep only semantic matches above the catalog's noise floor: the mean "
+        "best cosine of random strings plus this many standard deviations. 0: keep everything.",
         ge=0,
         le=20,
     )
@@ -247,9 +247,12 @@ PRESETS: dict[str, Preset] = {
         PLAIN,
         "The recommended pipeline for a shop page: hybrid retrieval of the spelling-corrected query "
         "(keywords with shoppers' synonyms), the product type the query names as a filter when the "
-        "parse covers the query and the retrievers agree, variants and duplicates shown once.",
+        "parse covers the query and the retrievers agree, nothing for a query no word of which is "
+        "known, re-ranked by fashion-rank (the query's words covered, the type and colour it names), "
+        "variants and duplicates shown once. Each stage measured in benchmarks/RESULTS.md.",
+        retrieval=Retrieval(cutoff=2.0),
         understanding=Understanding(mode="category", spelling=True, synonyms=0.6),
-        ranking=Ranking(ranker="prior"),
+        ranking=Ranking(ranker="fashion-rank"),
         arrangement=Arrangement(collapse=True),
     ),
     "plain": PLAIN,

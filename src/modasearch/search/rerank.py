@@ -147,5 +147,5 @@ PRIOR = LinearRanker("prior", {"rrf": 1.0, "type_match": 0.5, "colour_match": 0.
 
 def rerank(hits: Sequence[str], features: np.ndarray, ranker: LinearRanker) -> list[Hit]:
     scores = ranker.score(features)
-    order = sorted(range(len(hits)), key=lambda i: (-float(scores[i]), hits[i]))
+    order = sorted(range(len(hits)), key=lambda i: (-float(scores[i]), i))  # ties keep the given order
     return [Hit(hits[i], float(scores[i]), {}) for i in order]

@@ -14,9 +14,11 @@ to a catalog word RARER times as common."""
 from __future__ import annotations
 
 import functools
+import importlib.util
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -32,19 +34,24 @@ def allowed_typos(word: str) -> int:
 
 
 @functools.cache
-def english_words() -> Mapping[str, int]:
-    """English words and their corpus counts (symspellpy's dictionary; empty if it is missing)."""
+def english_words() -> Mapping[str, Any]:
+    """English words and their corpus counts (symspellpy's dictionary, read without importing the
+    package; empty if it is missing)."""
     package, name = ENGLISH_RESOURCE
-    try:
-        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         return {}
-    counts = {}
-    for line in text.splitlines():
-        word, _, count = line.partition(" ")
-        if count:
-            counts[word] = int(count)
-    return counts
+    path = Path(next(iter(spec.submodule_search_locations))) / name
+    try:
+        tokens = path.read_text(encoding="utf-8").split()  # word count word count ...
+    except FileNotFoundError:
+        return {}
+    return dict(zip(tokens[::2], tokens[1::2], strict=True))  # counts as read: parsed when asked for
+
+
+def english_count(english: Mapping[str, Any], word: str) -> int:
+    value = english.get(word)
+    return int(value) if value is not None else 0
 
 
 class Speller:
@@ -54,7 +61,7 @@ class Speller:
         phrases: Iterable[tuple[str, ...]],
         lexicon: Mapping[str, int],
         protected: Iterable[str] = (),
-        english: Mapping[str, int] | None = None,
+        english: Mapping[str, Any] | None = None,
     ) -> None:
         """`forms`: every spelling of a catalog value's words as typed (plural too) -> its canonical
         form; `lexicon`: word -> product texts holding it; `protected`: words that stand as typed."""
@@ -121,7 +128,7 @@ class Speller:
                 word, English use."""
                 key = self.forms.get(w, w)
                 phrase = ((before, key) in self.bigrams) + ((key, after) in self.bigrams)
-                return phrase, self.frequency(w), w in self.protected, self.english.get(w, 0), w
+                return phrase, self.frequency(w), w in self.protected, english_count(self.english, w), w
 
             chosen.append((max(found, key=fit) if len(found) > 1 else found[0], edits))
         return chosen

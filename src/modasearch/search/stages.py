@@ -31,7 +31,7 @@ from modasearch.search.paging import QueryError, check_page, clean_query
 from modasearch.search.request import MAX_DEPTH, SearchRequest, check_bounds
 from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features
 from modasearch.search.results import SearchHit, SearchResults
-from modasearch.search.understand import ParsedQuery, tokens
+from modasearch.search.understand import ParsedQuery, singular, tokens
 from modasearch.search.vocabulary import phrase_expansions
 
 Ranker = LinearRanker | CrossEncoderRanker
@@ -265,7 +265,12 @@ def text_tier(ctx: Context, depth: int) -> list[Hit]:
     lists = retrieve(ctx, depth)
     if all(len(hits) < depth for hits in lists.values()):
         ctx.exhausted = True
-    if "bm25" in ctx.weights and not lists.get("bm25") and ctx.request.retrieval.cutoff:
+    if (
+        "bm25" in ctx.weights
+        and not lists.get("bm25")
+        and ctx.request.retrieval.cutoff
+        and not knows_a_word(ctx)
+    ):
         lists = above_noise(ctx, lists)
     fused = fuse(ctx, lists)
     ranker = ctx_ranker(ctx)
@@ -277,10 +282,19 @@ def text_tier(ctx: Context, depth: int) -> list[Hit]:
 NONSENSE = 24  # random strings whose best semantic matches mark a catalog's noise floor
 
 
+def knows_a_word(ctx: Context) -> bool:
+    """Is any word of the (corrected) query a word of the catalog, of English or of shoppers?"""
+    speller = ctx.state.parser.speller
+    return any(
+        speller.known(word, singular(word)) or ctx.state.lexicon.get(word, 0) > 0
+        for word in tokens(ctx.retrieval_text)
+    )
+
+
 def above_noise(ctx: Context, lists: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
-    """No word of the query is in the catalog: keep only the semantic matches above the noise floor
-    (a nonsense query answers with nothing, not with whatever is nearest); the other retrievers'
-    matches then count only where the semantic one agrees."""
+    """No word of the query is known and none is in the catalog: keep only the semantic matches
+    above the catalog's noise floor (a nonsense query answers with nothing, not with whatever is
+    nearest); the other retrievers' matches then count only where the semantic one agrees."""
     floor = ctx.state.cached("noise_floor", lambda: noise_floor(ctx))
     limit = floor[0] + (ctx.request.retrieval.cutoff or 0.0) * floor[1]
     kept = [h for h in lists.get("dense", []) if h.score >= limit]
@@ -346,7 +360,7 @@ def rerank(ctx: Context, ranker: Ranker, fused: list[Hit], lists: Mapping[str, S
     else:
         texts = [str(payloads[d].get(TEXT_FIELD, "")) for d in ids]
         scores = ranker.score_pairs(ctx.retrieval_text, texts)
-    order = sorted(range(len(ids)), key=lambda i: (-float(scores[i]), ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (-float(scores[i]), i))  # ties: the fused order
     ctx.timed("rerank", t)
     return [Hit(ids[i], float(scores[i]), {}) for i in order]
 

@@ -37,7 +37,7 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("puffer jacket", "padded jacket", "quilted jacket"),
     ("parka", "anorak"),
     ("perfume", "fragrance"),
-    ("pyjamas", "pajamas", "nightwear", "sleepwear", "night suit", "nightsuit"),
+    ("pyjamas", "pajamas", "pjs", "pj", "nightwear", "sleepwear", "night suit", "nightsuit"),
     ("ballet flats", "ballerinas", "ballerina shoes"),
     ("loafers", "moccasins"),
     ("tights", "pantyhose"),

@@ -71,6 +71,7 @@ def coordinate_ascent(
     start: np.ndarray,
     rounds: int = 4,
     log: Callable[[str], None] = print,
+    features: Sequence[str] = FEATURES,
 ) -> tuple[np.ndarray, float]:
     """Move one weight at a time to the step that helps most; weights stay L1-normalised (nDCG only
     sees their ratios) and never below 0: every feature says "better" as it grows, and a negative
@@ -82,6 +83,8 @@ def coordinate_ascent(
     for round_ in range(1, rounds + 1):
         improved = False
         for j, name in enumerate(FEATURES):
+            if name not in features:
+                continue
             for step in STEPS:
                 trial = weights.copy()
                 trial[j] = max(0.0, trial[j] + step * max(abs(weights[j]), 0.05))
@@ -98,20 +101,33 @@ def coordinate_ascent(
 
 
 def train_ranker(
-    sets: Mapping[str, list[Pool]], name: str, log: Callable[[str], None] = print
+    sets: Mapping[str, list[Pool]],
+    name: str,
+    log: Callable[[str], None] = print,
+    features: Sequence[str] = FEATURES,
+    start: LinearRanker | None = None,
+    fixed: Mapping[str, float] | None = None,
 ) -> tuple[LinearRanker, dict[str, float]]:
-    """A ranker trained on one or more query sets (name -> pools), starting from the fused order."""
+    """A ranker trained on one or more query sets (name -> pools), starting from the fused order.
+    `fixed`: features given a weight rather than learning one, as a share of the learned weights'
+    sum (set by reasoning, and measured, where the queries cannot show a shopper's expectation)."""
     fused = np.zeros(len(FEATURES), dtype=np.float32)
     fused[FEATURES.index("rrf")] = 1.0
     pools = list(sets.values())
     metrics = {"queries": float(sum(len(p) for p in pools)), "fused_ndcg@10": mean_over_sets(pools, fused)}
     metrics.update({f"fused_ndcg@10 {n}": mean_ndcg(p, fused) for n, p in sets.items()})
-    weights, best = coordinate_ascent(pools, fused, log=log)
+    begin = start.vector() if start is not None else fused
+    learned = [f for f in features if f not in (fixed or {})]
+    weights, best = coordinate_ascent(pools, begin, log=log, features=learned)
+    weights = weights.copy()
+    for feature, share in (fixed or {}).items():
+        weights[FEATURES.index(feature)] = share * float(np.abs(weights).sum())
+    best = mean_over_sets(pools, weights)
     metrics["trained_ndcg@10"] = best
     metrics.update({f"trained_ndcg@10 {n}": mean_ndcg(p, weights) for n, p in sets.items()})
     ranker = LinearRanker(
         name,
         {f: round(float(w), 6) for f, w in zip(FEATURES, weights, strict=True)},
-        {"trained_on": sorted(sets), "tune_metrics": metrics},
+        {"trained_on": sorted(sets), "features": list(features), "tune_metrics": metrics},
     )
     return ranker, metrics

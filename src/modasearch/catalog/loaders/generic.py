@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +9,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from modasearch.catalog.loaders.rows import CatalogError, ProductCollector, clean_attribute, decoded_lines
+from modasearch.catalog.loaders.rows import (
+    CatalogError,
+    ProductCollector,
+    clean_attributes,
+    csv_records,
+    decoded_lines,
+)
 from modasearch.catalog.mapping import FieldMapping, MappingError
 from modasearch.catalog.product import Catalog
 from modasearch.catalog.report import LoadReport
@@ -19,20 +24,20 @@ Row = dict[str, Any]
 
 
 def _csv_rows(path: Path, report: LoadReport) -> tuple[list[str], Iterator[tuple[int, Row]]]:
-    reader = csv.reader(decoded_lines(path, report))
-    header = [h.strip() for h in next(reader, [])]
+    records = csv_records(path, report)
+    header = [h.strip() for h in next(records, (0, []))[1]]
     if not header:
         raise CatalogError(f"{path} is empty: a CSV catalog needs a header row")
 
     def rows() -> Iterator[tuple[int, Row]]:
-        for fields in reader:
+        for line, fields in records:
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != len(header):
                 report.rows_read += 1
-                report.skipped(reader.line_num, f"wrong field count: {len(fields)}, header has {len(header)}")
+                report.skipped(line, f"wrong field count: {len(fields)}, header has {len(header)}")
                 continue
-            yield reader.line_num, dict(zip(header, fields, strict=True))
+            yield line, dict(zip(header, fields, strict=True))
 
     return header, rows()
 
@@ -103,7 +108,9 @@ def load_generic(
             id=normalise_id(product_id) if normalise_id and product_id is not None else product_id,
             title=row.get(mapping.title),
             description=row.get(mapping.description) if mapping.description else None,
-            attributes={a: clean_attribute(row.get(c), a in numeric) for a, c in attribute_columns.items()},
+            attributes=clean_attributes(
+                {a: row.get(c) for a, c in attribute_columns.items()}, numeric, report, line
+            ),
             image=row.get(mapping.image) if mapping.image else None,
             group_id=normalise_group(group) if normalise_group and group is not None else group,
             price=row.get(mapping.price) if mapping.price else None,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from modasearch.catalog.loaders.rows import CatalogError, ProductCollector, clean_attribute, decoded_lines
+from modasearch.catalog.loaders.rows import CatalogError, ProductCollector, clean_attributes, csv_records
 from modasearch.catalog.product import Catalog
 from modasearch.catalog.report import LoadReport
 
@@ -33,12 +32,11 @@ def load_kaggle(root: str | Path, only_with_images: bool = False) -> tuple[Catal
         raise CatalogError(f"{styles} not found: a Kaggle catalog is a folder with styles.csv and images/")
     report = LoadReport(source=str(styles))
     collector = ProductCollector(report)
-    reader = csv.reader(decoded_lines(styles, report))
-    header = next(reader, None)
+    records = csv_records(styles, report)
+    _, header = next(records, (0, None))
     if header is None or [h.strip() for h in header[: len(COLUMNS)]] != list(COLUMNS):
         raise CatalogError(f"{styles}: header is {header}, expected {list(COLUMNS)}")
-    for fields in reader:
-        line = reader.line_num
+    for line, fields in records:
         if not any(f.strip() for f in fields):
             continue
         if len(fields) < len(COLUMNS):
@@ -57,7 +55,7 @@ def load_kaggle(root: str | Path, only_with_images: bool = False) -> tuple[Catal
             line,
             id=row["id"],
             title=row["productDisplayName"],
-            attributes={name: clean_attribute(row[name], numeric=name == "year") for name in COLUMNS[1:-1]},
+            attributes=clean_attributes({name: row[name] for name in COLUMNS[1:-1]}, {"year"}, report, line),
             image=image if has_image else None,
         )
     catalog = Catalog(collector.products, TEXT_ATTRIBUTES, name=root.name, root=str(root))
