@@ -65,6 +65,9 @@ def main() -> None:
         "--start", choices=["fused", "prior"], default="fused", help="where the ascent starts"
     )
     parser.add_argument("--fix", default="", help="feature=share pairs given, not learned (share of the sum)")
+    parser.add_argument(
+        "--save-all", help="also write each catalog's ranker to DIR/<catalog> (the LOCO rows)"
+    )
     args = parser.parse_args()
     request = SearchRequest(preset=args.preset).with_options(rerank="none")
     names = [n for group in CATALOGS.values() for n in group if (OUT / "eval" / n / "index").exists()]
@@ -94,6 +97,9 @@ def main() -> None:
             delta = scores.mean() - base[n].mean()
             cells.append(f"{scores.mean():.4f} ({delta:+.4f} [{low:+.3f}, {high:+.3f}]){held_out}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        if args.save_all:
+            ranker.meta.update({"split": "tune", "preset": args.preset})
+            ranker.save(Path(args.save_all) / label.removeprefix("trained on "))
         weights = ", ".join(f"{f} {w:.3f}" for f, w in ranker.weights.items() if w)
         print(f"{label}: {weights}", flush=True)
         if label == "trained on both":

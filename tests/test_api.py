@@ -73,16 +73,19 @@ def test_pages_and_modes(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        ({"query": "dress", "filters": {"colour": "red"}}, 400, "unknown filter field 'colour'"),
-        ({"query": "dress", "facets": {"fields": ["nope"]}}, 400, "cannot facet on"),
+        ({"query": "dress", "filters": {"colour": "red"}}, 422, "unknown filter field 'colour'"),
+        ({"query": "dress", "facets": {"fields": ["nope"]}}, 422, "cannot facet on"),
         ({"query": "dress", "retrieval": {"mode": "sql"}}, 422, "mode"),
-        ({"query": ""}, 400, "query is empty"),
+        ({"query": ""}, 422, "query"),
+        ({"query": "   "}, 422, "query"),
         ({"query": "x" * 1001}, 422, "query"),
         ({"query": "dress", "page": {"k": 0}}, 422, "k"),
         ({"query": "dress", "unknown": 1}, 422, "unknown"),
         ({"query": "dress", "filters": {"price": {"gte": "cheap"}}}, 422, "filters"),
-        ({"query": "dress", "retrieval": {"weights": {"nope": 1.0}}}, 400, "nope"),
-        ({"query": "dress", "preset": "nope"}, 400, "unknown preset"),
+        ({"query": "dress", "retrieval": {"weights": {"nope": 1.0}}}, 422, "nope"),
+        ({"query": "dress", "preset": "nope"}, 422, "unknown preset"),
+        ({"query": "dress", "filters": {"year": "abc"}}, 422, "numeric"),
+        ({"query": "dress", "filters": {"gender": 3}}, 422, "text field"),
     ],
 )
 def test_bad_searches_are_4xx_json(client: TestClient, body: dict, status: int, message: str) -> None:
@@ -155,7 +158,7 @@ def test_facets_and_suggestions(client: TestClient) -> None:
     facets = client.get("/facets", params={"query": "shoes", "fields": ["gender"]}).json()
     assert facets["match"] == "all" and sum(v["count"] for v in facets["facets"]["gender"]) == facets["total"]
     bad = client.get("/facets", params={"filters": "{oops"})
-    assert bad.status_code == 400 and "JSON" in bad.json()["error"]
+    assert bad.status_code == 422 and "JSON" in bad.json()["error"]
     suggestions = client.get("/suggest", params={"q": "dre"}).json()["suggestions"]
     assert {"text": "Dresses", "field": "articleType"} in suggestions
 
@@ -215,4 +218,4 @@ def test_sorting_and_diversity(client: TestClient) -> None:
     diverse = client.post("/search", json=body)
     assert diverse.status_code == 200 and len(diverse.json()["hits"]) == 8
     refused = client.post("/search", json={"query": "shoes", "arrangement": {"sort_by": "gender"}})
-    assert refused.status_code == 400 and "numeric fields" in refused.json()["error"]
+    assert refused.status_code == 422 and "numeric fields" in refused.json()["error"]

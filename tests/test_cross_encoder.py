@@ -80,7 +80,7 @@ def test_api_offers_only_the_rankers_it_loaded(demo_engine: Engine, tiny_cross: 
         assert ok.status_code == 200 and len(ok.json()["hits"]) == 3
         body = {"query": "black shoes", "ranking": {"ranker": "someone/else"}}
         refused = client.post("/search", json=body)
-        assert refused.status_code == 400 and "not offered by this server" in refused.json()["error"]
+        assert refused.status_code == 422 and "not offered by this server" in refused.json()["error"]
 
 
 def _pid(product_id: str) -> str:

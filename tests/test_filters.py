@@ -40,8 +40,8 @@ def test_command_line_filters() -> None:
     assert parse_filter_args(["colour=Black", "type=Jeans,Shorts", "price=10..50", "year=2012.."]) == {
         "colour": "Black",
         "type": ["Jeans", "Shorts"],
-        "price": {"gte": "10", "lte": "50"},
-        "year": {"gte": "2012"},
+        "price": {"gte": 10.0, "lte": 50.0},  # range bounds are numbers
+        "year": {"gte": 2012.0},
     }
     with pytest.raises(FilterError):
         parse_filter_args(["colour"])

@@ -77,9 +77,25 @@ def test_unusable_files_get_a_reason(tmp_path: Path) -> None:
 
 def test_enormous_images_and_bombs_are_refused_before_decoding() -> None:
     big = _bytes(Image.new("1", (7000, 7000)), "PNG")
-    with pytest.raises(ImageError, match="7000x7000 pixels is over the 16 megapixel limit for PNG"):
+    with pytest.raises(ImageError, match="7000x7000 pixels is over the 6 megapixel limit for PNG"):
         open_image(big)
     bomb = _bytes(Image.new("1", (20000, 20000)), "PNG")  # a few KB that decode to 400 megapixels
     assert len(bomb) < 2**20
     with pytest.raises(ImageError, match="decompression bomb"):
         open_image(bomb)
+
+
+@pytest.mark.parametrize("mode", ["I;16", "1"])
+def test_photos_of_any_bit_depth_are_read(mode: str) -> None:
+    """A 16-bit PNG broke the reduction to 512 px (a ValueError, a 500 in the API)."""
+    out = io.BytesIO()
+    Image.new(mode, (1200, 900), 0 if mode == "1" else 1000).save(out, "PNG")
+    image = open_image(out.getvalue())
+    assert image.mode == "RGB" and max(image.size) == 512
+
+
+@pytest.mark.parametrize("mode", ["I", "F"])
+def test_wide_pixel_modes_become_eight_bit(mode: str) -> None:
+    from modasearch.models.images import eight_bit
+
+    assert eight_bit(Image.new(mode, (4, 4), 70000)).mode == "L"

@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from modasearch.api import product_routes, recommend_routes, search_routes
 from modasearch.api.deps import Service
 from modasearch.api.errors import install_error_handlers
 from modasearch.api.middleware import BodyLimit, Failsafe, KeyFirst, Timing
+from modasearch.api.openapi import index_openapi
 from modasearch.api.schemas import Health
 from modasearch.api.settings import ApiSettings
 from modasearch.search.engine import Engine
@@ -94,6 +96,17 @@ def create_app(
             catalog={k: v for k, v in manifest.catalog.items() if k != "root"},
             revision=manifest.revision,
         )
+
+    def openapi() -> dict[str, Any]:
+        """This index's document, made again when a write changed its fields."""
+        svc: Service = app.state.service
+        revision = svc.engine.state.revision
+        if app.openapi_schema is None or app.state.openapi_revision != revision:
+            app.openapi_schema = index_openapi(app, svc.engine, svc.settings)
+            app.state.openapi_revision = revision
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

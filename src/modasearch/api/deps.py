@@ -40,7 +40,7 @@ class Service:
         allowed = ("none", *self.settings.allowed_rankers())
         if name is not None and name not in allowed:
             raise HTTPException(
-                400,
+                422,
                 f"ranker {name!r} is not offered by this server: use {', '.join(allowed)} or leave it out",
             )
 

@@ -54,7 +54,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     @app.exception_handler(FilterError)
     async def bad_query(_: Request, exc: Exception) -> JSONResponse:
-        return error(400, str(exc))
+        # what this index's OpenAPI document does not allow (a field it lacks, a mode, a bound)
+        return error(422, str(exc))
 
     @app.exception_handler(ImageError)
     async def bad_image(_: Request, exc: ImageError) -> JSONResponse:

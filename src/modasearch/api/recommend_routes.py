@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from modasearch.api.deps import Service, service
 from modasearch.api.product_routes import NOT_FOUND, ServiceDep, product_or_404
@@ -20,20 +20,30 @@ from modasearch.recommend import Event, Shopper
 router = APIRouter(tags=["recommendations"])
 MAX_EVENTS = 1000
 MAX_IDS = 200
-ProductId = Annotated[str, Field(min_length=1, max_length=200)]
+ProductId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 
 
 class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     product_id: ProductId
     kind: Literal["purchase", "cart", "like", "view"] = "purchase"
-    at: datetime | None = Field(None, description="When it happened (default: now).")
+    at: Annotated[
+        datetime | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "format": "date-time", "pattern": "^(19|20|21)[0-9][0-9]-"},
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(None, description="When it happened (default: now), between the years 1900 and 2199.")
 
     @field_validator("at")
     @classmethod
     def _plausible(cls, value: datetime | None) -> datetime | None:
-        if value is not None and not 1900 <= value.year <= 2200:
-            raise ValueError("a time between the years 1900 and 2200")
+        if value is not None and not 1900 <= value.year <= 2199:
+            raise ValueError("a time between the years 1900 and 2199")
         return value
 
     def to_event(self) -> Event:

@@ -10,22 +10,26 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
 
 from modasearch.search.request import SearchRequest
 
 _MODELS: dict[type, type[BaseModel]] = {}
 
 
+FLOAT = typing.Annotated[float, Field(allow_inf_nan=False)]  # an option's number (its bounds apply)
+# A filter's number, as JSON writes one: not a boolean, not a string (no coercion), finite.
+Number = typing.Annotated[int, Strict()] | typing.Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+
 class Range(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    gte: float | None = None
-    lte: float | None = None
-    gt: float | None = None
-    lt: float | None = None
+    gte: Number | None = None
+    lte: Number | None = None
+    gt: Number | None = None
+    lt: Number | None = None
 
 
-Number = typing.Annotated[float, Field(allow_inf_nan=False)]
 FilterValue = str | Number | list[str | Number] | Range
 Filters = dict[str, FilterValue]
 FIELD_TYPES: dict[str, Any] = {"filters": Filters | None, "weights": dict[str, Number] | None}
@@ -46,7 +50,7 @@ def _api_type(name: str, annotation: Any, choices: tuple[str, ...] | None) -> An
     if origin is tuple:
         return list[args[0]]  # type: ignore[valid-type]
     if annotation is float:
-        return Number
+        return FLOAT
     if origin is Mapping:
         return dict[args[0], args[1]]  # type: ignore[valid-type]
     return annotation
@@ -70,6 +74,7 @@ def model_of(cls: type) -> type[BaseModel]:
         else:
             info = Field(default, description=meta.get("description"), **bounds)
         fields[f.name] = (annotation, info)
+    fields.update(OVERRIDES.get(cls, {}))
     config = ConfigDict(extra="forbid", allow_inf_nan=False)
     model = create_model(cls.__name__, __config__=config, __doc__=cls.__doc__, **fields)
     _MODELS[cls] = model
@@ -106,6 +111,15 @@ def _nested_dataclass(annotation: Any) -> type | None:
     return None
 
 
+# The REST body searches by words (photos, similar items have their routes): the words are required.
+OVERRIDES: dict[type, dict[str, Any]] = {
+    SearchRequest: {
+        "query": (
+            str,
+            Field(min_length=1, max_length=1000, pattern=r"\S", description="The shopper's words."),
+        ),
+    }
+}
 SearchBody = model_of(SearchRequest)
 
 

@@ -26,7 +26,7 @@ from modasearch.search.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS
 
 router = APIRouter(tags=["search"])
 ServiceDep = Annotated[Service, Depends(service)]
-ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "a bad query, filter or photo"}}
+ERRORS: dict[int | str, dict[str, Any]] = {}  # documented per index and operation (api/openapi.py)
 
 
 def filters_param(raw: str | None) -> dict[str, Any] | None:
@@ -36,9 +36,9 @@ def filters_param(raw: str | None) -> dict[str, Any] | None:
     try:
         parsed = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise HTTPException(400, f"filters must be a JSON object: {exc.msg} at character {exc.pos}") from None
+        raise HTTPException(422, f"filters must be a JSON object: {exc.msg} at character {exc.pos}") from None
     if not isinstance(parsed, dict):
-        raise HTTPException(400, 'filters must be a JSON object such as {"colour_group": "Black"}')
+        raise HTTPException(422, 'filters must be a JSON object such as {"colour_group": "Black"}')
     return parsed
 
 

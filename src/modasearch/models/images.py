@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,8 +19,8 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_BYTES = 20 * 2**20
 MAX_PIXELS = 40_000_000  # 6300 x 6300; a 20000 x 20000 photo (or a bomb claiming it) is refused
 # PNG and WebP decode at full size (JPEG decodes at 1/2 to 1/8 scale, see DECODE_SIDE): their cap keeps
-# a decode within ~300 ms and ~100 MB (benchmarks/hostile_images.py)
-FULL_DECODE_PIXELS = 16_000_000
+# any decode within 300 ms and 200 MB on 2 cores (benchmarks/hostile_images.py: 16 MP of WebP noise took 1 s)
+FULL_DECODE_PIXELS = 6_000_000
 MAX_ASPECT = 20  # a 1 x 39,999,000 "photo" is no product photo
 DECODE_SIDE = 512  # the largest side anything needs (thumbnails are 480): photos are reduced to it
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
@@ -85,15 +86,29 @@ def open_image(
             if image.format == "JPEG":
                 image.draft(image.mode, (DECODE_SIDE, DECODE_SIDE))  # DCT scaling: 1/2 to 1/8 of the work
             image.load()
-            if max(image.size) > DECODE_SIDE:
-                image.thumbnail((DECODE_SIDE, DECODE_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0)
+            decoded: Image.Image = eight_bit(image)
+            if max(decoded.size) > DECODE_SIDE:
+                decoded.thumbnail((DECODE_SIDE, DECODE_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     except UnidentifiedImageError:
         raise ImageError(f"{name}: not an image (or a format Pillow cannot read)", "type") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{name}: refused as a decompression bomb", "size") from None
     except OSError as exc:
         raise ImageError(f"{name}: truncated or corrupt image ({exc})") from None
-    return flatten(ImageOps.exif_transpose(image))
+    return flatten(ImageOps.exif_transpose(decoded))
+
+
+def eight_bit(image: Image.Image) -> Image.Image:
+    """16-bit, 32-bit and bilevel images as 8-bit grey (the rest of the pipeline, resizing included,
+    works in 8 bits per channel)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        wide = image.convert("I") if image.mode != "F" else image
+        extrema: Any = wide.getextrema()
+        top = float(extrema[1]) or 1.0
+        return wide.point(lambda v: v * (255.0 / top)).convert("L")
+    if image.mode == "1":
+        return image.convert("L")
+    return image
 
 
 def flatten(image: Image.Image) -> Image.Image:

@@ -149,7 +149,7 @@ class Recommender:
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}")
         for product in (*shopper.likes, *shopper.dislikes, *(e.product for e in shopper.events)):
-            if not product.strip():
+            if not product.strip(" \t\n\r\f\v"):  # blank as the API's schema reads \S
                 raise QueryError("product ids in likes, dislikes and events must not be empty")
         conditions = self.engine.conditions(filters)
         excluded = {point_id(p) for p in exclude}

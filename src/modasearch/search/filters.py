@@ -31,22 +31,32 @@ def _range(name: str, spec: Mapping[str, Any]) -> Condition:
     unknown = set(spec) - set(RANGE_KEYS)
     if unknown or not spec:
         raise FilterError(f"filter {name!r}: a range takes {list(RANGE_KEYS)}, got {sorted(spec)}")
-    try:
-        bounds = {k: float(v) for k, v in spec.items()}
-    except (TypeError, ValueError) as exc:
-        raise FilterError(f"filter {name!r}: range bounds must be numbers, got {dict(spec)}") from exc
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in spec.values()):
+        raise FilterError(f"filter {name!r}: range bounds must be numbers, got {dict(spec)}")
+    bounds = {k: float(v) for k, v in spec.items()}
     if not all(math.isfinite(b) for b in bounds.values()):
         raise FilterError(f"filter {name!r}: range bounds must be finite numbers, got {dict(spec)}")
     return Condition(payload_key(name), **bounds)  # type: ignore[arg-type]
 
 
-def _value(name: str, value: Any) -> Any:
-    """One filter value: a string or a finite number (not a list, an object or NaN)."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FilterError(f"filter {name!r}: a value is a string or a number, got {value!r}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise FilterError(f"filter {name!r}: a number must be finite, got {value!r}")
+def _text(name: str, value: Any) -> str:
+    """A text field's value: a string (not a number, a list or an object)."""
+    if not isinstance(value, str):
+        raise FilterError(f"filter {name!r} is a text field: its values are strings, got {value!r}")
     return value
+
+
+def _number(name: str, value: Any) -> float:
+    """A numeric field's value: a finite number, or a string that is one (the command line's)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FilterError(f"filter {name!r} is numeric; {value!r} is not a number")
+    try:
+        number = float(value)
+    except ValueError:
+        raise FilterError(f"filter {name!r} is numeric; {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise FilterError(f"filter {name!r}: a number must be finite, got {value!r}")
+    return number
 
 
 def to_conditions(
@@ -75,18 +85,13 @@ def to_conditions(
                 raise FilterError(
                     f"filter {name!r} is numeric: give a number or a range such as {{'gte': 1}}"
                 )
-            values = tuple(_canonical(str(_value(name, v)), known) for v in spec)
+            values = tuple(_canonical(_text(name, v), known) for v in spec)
             conditions.append(Condition(payload_key(name), any_of=values))
         elif kind == "float":
-            try:
-                number = float(_value(name, spec))
-            except (TypeError, ValueError) as exc:
-                raise FilterError(f"filter {name!r} is numeric; {spec!r} is not a number") from exc
-            if not math.isfinite(number):
-                raise FilterError(f"filter {name!r}: a number must be finite, got {spec!r}")
+            number = _number(name, spec)
             conditions.append(Condition(payload_key(name), gte=number, lte=number))
         else:
-            conditions.append(Condition(payload_key(name), equals=_canonical(str(_value(name, spec)), known)))
+            conditions.append(Condition(payload_key(name), equals=_canonical(_text(name, spec), known)))
     return tuple(conditions)
 
 
@@ -100,9 +105,16 @@ def parse_filter_args(args: list[str]) -> dict[str, Any]:
         name, value = name.strip(), value.strip()
         if ".." in value:
             low, _, high = value.partition("..")
-            filters[name] = {k: v for k, v in (("gte", low), ("lte", high)) if v}
+            filters[name] = {k: _cli_number(name, v) for k, v in (("gte", low), ("lte", high)) if v}
         elif "," in value:
             filters[name] = [v.strip() for v in value.split(",") if v.strip()]
         else:
             filters[name] = value
     return filters
+
+
+def _cli_number(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise FilterError(f"filter {name!r}: range bounds must be numbers, got {text!r}") from None

@@ -179,8 +179,12 @@ class SearchRequest:
     facets: Facets | None = option(None, "Counts per value over the whole match set; null: none.")
     visual: Visual = option(Visual(), "Photo queries and similar items.")
     explain: bool = option(False, "Each retriever's score on every hit, and the query understanding.")
-    similar_to: str | None = option(None, "Products that look like this product id.", max_length=200)
-    colour: str | None = option(None, "Products of this colour: a swatch such as #1f2a44.", max_length=20)
+    similar_to: str | None = option(
+        None, "Products that look like this product id.", max_length=200, api=False
+    )
+    colour: str | None = option(
+        None, "Products of this colour: a swatch such as #1f2a44.", max_length=20, api=False
+    )
     photo: bytes | str | Path | None = option(None, "A photo to search by (bytes or path).", api=False)
 
     def resolved(self) -> SearchRequest:
