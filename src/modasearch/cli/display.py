@@ -64,6 +64,19 @@ def print_report(report: LoadReport, show: int) -> None:
         console.print(f"  … {len(report.issues) - show} more (use --show-issues N to list them)")
 
 
+def print_photo_issues(issues: dict[str, str], show: int) -> None:
+    """Each product whose photo could not be used, and why (it is indexed without one)."""
+    if not issues:
+        return
+    console.print(
+        f"[yellow]{len(issues)} photos could not be used (the products are indexed without them):[/]"
+    )
+    for product_id, reason in list(issues.items())[:show]:
+        console.print(f"  product {product_id}: {reason}")
+    if len(issues) > show:
+        console.print(f"  … {len(issues) - show} more (use --show-issues N to list them)")
+
+
 def results_table(results: SearchResults, explain: bool) -> Table:
     table = Table(
         title=f"{results.query!r} · {results.mode} · {results.took_ms:.1f} ms", title_justify="left"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from modasearch.cli import eval_recommend
-from modasearch.cli.display import console, print_report, progress_bar, results_table
+from modasearch.cli.display import console, print_photo_issues, print_report, progress_bar, results_table
 from modasearch.cli.errors import friendly
 from modasearch.cli.evaluate import eval_app
 from modasearch.cli.models import models_app
@@ -119,6 +119,7 @@ def index_command(
         engine = Engine.build(loaded, index_dir, config, server=server, progress=update)
     stats = engine.build_stats
     assert stats is not None
+    print_photo_issues(stats.photo_issues, show_issues)
     rate = stats.products / stats.seconds if stats.seconds else 0.0
     console.print(
         f"[green]indexed {stats.products} products into {index_dir} "

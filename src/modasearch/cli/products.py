@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from modasearch.cli.display import console, print_report, progress_bar
+from modasearch.cli.display import console, print_photo_issues, print_report, progress_bar
 from modasearch.cli.errors import friendly
 from modasearch.search.engine import Engine
 
@@ -29,9 +29,11 @@ def add_command(
 
     loaded, report = load_catalog(catalog, fmt)  # type: ignore[arg-type]
     print_report(report, 20)
+    issues: dict[str, str] = {}
     with Engine.open(index_dir) as engine, progress_bar(f"adding {len(loaded)} products") as update:
-        engine.add(loaded.products, progress=update)
+        engine.add(loaded.products, progress=update, image_root=loaded.root, photo_issues=issues)
         total = len(engine)
+    print_photo_issues(issues, 20)
     console.print(f"[green]{len(loaded)} products added or updated; the index holds {total}[/]")
 
 

@@ -25,7 +25,7 @@ from modasearch.index.payload import (
     vocabulary,
 )
 from modasearch.index.store import create_backend, discard_backend, staging
-from modasearch.index.thumbnails import store_thumbnail
+from modasearch.index.thumbnails import remove_thumbnail, store_thumbnail
 from modasearch.index.types import FieldKind, IndexBackend, IndexPoint, VectorLayout, point_id
 from modasearch.models.colour import PALETTE, PALETTE_NAMES, colour_names
 from modasearch.models.images import ImageError, open_image
@@ -60,12 +60,16 @@ def photo_vectors(
     images, positions = [], []
     for i, product in enumerate(products):
         if not product.image:
+            if index_dir is not None:
+                remove_thumbnail(index_dir, product.id)  # a product replaced without its photo
             continue
         try:
             images.append(open_image(image_location(product.image, image_root)))
             positions.append(i)
         except ImageError as exc:
             issues[product.id] = str(exc)
+            if index_dir is not None:
+                remove_thumbnail(index_dir, product.id)
             continue
         if index_dir is not None:
             store_thumbnail(images[-1], index_dir, product.id)

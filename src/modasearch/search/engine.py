@@ -327,9 +327,17 @@ class Engine:
         found = self.backend.retrieve([point_id(product_id)])
         return from_payload(found[0].payload) if found else None
 
-    def add(self, products: Sequence[Product], progress: Progress | None = None) -> int:
+    def add(
+        self,
+        products: Sequence[Product],
+        progress: Progress | None = None,
+        image_root: str | Path | None = None,
+        photo_issues: dict[str, str] | None = None,
+    ) -> int:
         """Add or replace products (same id = update). New attribute fields become filterable, new
-        values are understood and suggested from the next request on."""
+        values are understood and suggested from the next request on. Relative photo paths resolve
+        against `image_root` (the added catalog's folder; default: the indexed catalog's); a photo
+        that cannot be used is recorded in `photo_issues` (product id -> why)."""
         if not products:
             return 0
         with self._write_lock, self._journal():
@@ -344,7 +352,8 @@ class Engine:
                 products,
                 manifest.catalog.get("text_attributes", []),
                 progress=progress,
-                image_root=manifest.catalog.get("root"),
+                image_root=str(image_root) if image_root is not None else manifest.catalog.get("root"),
+                photo_issues=photo_issues,
                 index_dir=self.directory,
             )
             for name, kind in field_kinds(products).items():
