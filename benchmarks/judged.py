@@ -23,7 +23,7 @@ from modasearch.eval.ablation import run_grid
 from modasearch.eval.benchmarks.store import load_benchmark_catalog
 from modasearch.eval.experiment import prepare_benchmark, prepare_index
 from modasearch.eval.grid import load_grid
-from modasearch.eval.judged_report import card_keys, component_table, family_means, query_scores
+from modasearch.eval.judged_report import card_keys, component_table, family_means, query_scores, stage_table
 from modasearch.eval.report import write_section
 
 BENCHMARKS = ("kagl-judged", "kagl-judged-titles", "hm-judged", "hm-judged-titles")
@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--split", default="tune", choices=["tune", "test", "all"])
     parser.add_argument("--benchmark", action="append", help="only these (repeatable)")
     parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--results", help="write the tables into this RESULTS.md section")
+    parser.add_argument("--results", help="write the tables into this RESULTS.md")
+    parser.add_argument("--section", help="... under this section name (default: judged-<split>)")
+    parser.add_argument("--title", default="", help="... with this heading")
     parser.add_argument("--families", action="store_true", help="also nDCG@10 per query family")
     parser.add_argument(
         "--products", action="store_true", help="count products, not cards (variants and duplicates apart)"
@@ -69,6 +71,12 @@ def main() -> None:
         counted = "products" if args.products else "cards (variants and duplicates once)"
         queries = len(scores[grid.baseline])
         text = f"**{name}**, split `{args.split}`: {queries} queries, counting {counted}.\n\n{table}"
+        stages = stage_table(scores)
+        if stages:
+            text += "\n\n" + stages
+        empty = {r.config.name: sum(not r.run.get(q) for q in bench.queries) for r in results}
+        cut = ", ".join(f"`{c}` {n}" for c, n in empty.items() if n)
+        text += f"\n\nQueries answered with nothing (of {len(bench.queries)}): {cut or 'none'}."
         if args.families:
             rows = {c: family_means(bench, s) for c, s in scores.items()}
             families = sorted({f for r in rows.values() for f in r})
@@ -90,7 +98,8 @@ def main() -> None:
     if args.results:
         command = "python " + " ".join(shlex.quote(a) for a in sys.argv)
         body = f"Command: `{command}` ({machine()}).\n\n" + "\n\n".join(sections) + "\n\n" + "\n".join(mean)
-        write_section(args.results, f"judged-{args.split}", body)
+        heading = f"## {args.title}\n\n" if args.title else ""
+        write_section(args.results, args.section or f"judged-{args.split}", heading + body)
 
 
 if __name__ == "__main__":

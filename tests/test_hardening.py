@@ -162,3 +162,22 @@ def test_health_counts_what_the_engine_holds(client: TestClient) -> None:
     searched = client.post("/search", json={"query": "shirt", "preset": "plain", "page": {"k": 1000}}).json()
     assert health["products"] >= len(searched["hits"]) and health["photos"] <= health["products"]
     assert json.dumps(health)  # plain JSON
+
+
+def test_columns_that_are_no_attribute_names_are_renamed_or_left_out_and_reported(tmp_path: Path) -> None:
+    from modasearch.catalog.loaders.generic import load_generic
+    from modasearch.catalog.loaders.rows import CatalogError
+    from modasearch.catalog.mapping import FieldMapping
+
+    path = tmp_path / "shop.csv"
+    path.write_text("id,title,,__proto__,a.b,a_b,colour\n1,Red Dress,x,y,z,w,Red\n", encoding="utf-8")
+    catalog, report = load_generic(path)
+    assert catalog.products[0].attributes == {"proto__": "y", "a_b": "z", "colour": "Red"}
+    assert [(i.line, i.reason) for i in report.issues] == [
+        (1, "column '' left out: no letter or digit to name an attribute by"),
+        (1, "column '__proto__' read as attribute 'proto__'"),
+        (1, "column 'a.b' read as attribute 'a_b'"),
+        (1, "column 'a_b' left out: attribute 'a_b' is taken"),
+    ]
+    with pytest.raises(CatalogError, match=r"attribute names \['__proto__'\] are not allowed"):
+        load_generic(path, FieldMapping(attributes={"__proto__": "colour"}))

@@ -94,3 +94,16 @@ def test_coordinate_ascent_learns_what_matters() -> None:
     weights, best = coordinate_ascent(pools, start, log=lambda _: None)
     assert best > mean_ndcg(pools, start) + 0.3 and best > 0.9
     assert np.argmax(np.abs(weights)) == FEATURES.index("coverage")
+
+
+def test_an_occasion_query_is_covered_by_what_shoppers_wear_for_it() -> None:
+    from modasearch.search.rerank import coverage, query_terms
+    from modasearch.search.vocabulary import occasion_expansions
+
+    assert occasion_expansions(["rainy", "day"])[:2] == ["raincoat", "rain jacket"]
+    assert occasion_expansions(["winter", "jacket"]) == []  # names a product: no widening
+    terms = query_terms("rainy day")  # "day" says "things for it": not a word to cover
+    assert len(terms) == 1
+    assert coverage(terms, {"black", "raincoat"}) == 1.0
+    assert coverage(terms, {"day", "cream"}) == 0.0
+    assert coverage(query_terms("winter jacket"), {"black", "coat"}) == 0.0

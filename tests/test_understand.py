@@ -92,6 +92,18 @@ def test_typos_in_context_plurals_and_short_words() -> None:
     assert parser.parse("linen").corrected == "linen"  # a real word, not a rare misspelling
 
 
+def test_english_is_read_as_typed_and_rare_words_near_common_ones_are_typos() -> None:
+    vocab = {"product_type": ["Jeans", "Wallet", "Belt"], "colour_group": ["Brown"]}
+    counts = {"jeans": 900, "wallet": 400, "brown": 700, "belt": 300, "frill": 200, "born": 5000}
+    english = {"jena": 900_000, "willet": 93_490, "wallet": 9_000_000, "frilly": 169_453,
+               "frill": 99_652, "born": 90_000_000, "brown": 80_000_000}  # fmt: skip
+    parser = QueryParser(vocab, list(vocab), lexicon=counts, english=english)
+    assert parser.parse("jenas").corrected == "jeans"  # "jena" is English, "jenas" is not
+    assert parser.parse("willet").corrected == "wallet"  # rare, and wallet 96x as common
+    assert parser.parse("frilly").corrected == "frilly"  # "frill" is no more common in English
+    assert parser.parse("bron belt").corrected == "brown belt"  # a colour, not "born"
+
+
 def test_synonyms_inside_phrases_and_never_corrected() -> None:
     vocab = {"product_type": ["T-shirt", "Shirt"], "index_group": ["Baby/Children"]}
     parser = QueryParser(vocab, list(vocab), english={})

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from modasearch.catalog.product import Product
+from modasearch.catalog.product import ATTRIBUTE_NAME, Product
 from modasearch.search.facets import FacetResult
 from modasearch.search.request import DEFAULT_PRESET, PRESETS
 from modasearch.search.results import SearchHit, SearchResults
 
 MAX_PAGE = 100  # recommendations and similar items per request
-ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,99}")
 
 
 class ProductOut(BaseModel):

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from modasearch.catalog.product import ATTRIBUTE_NAME
+
 _SCALAR_FIELDS = ("id", "title", "description", "image", "group_id", "price")
+_NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9 _-]+")
+
+
+def attribute_name(header: str) -> str:
+    """The attribute a column header names: as it is when it is a name (ATTRIBUTE_NAME), else its
+    other characters as '_' and what leads with no letter or digit dropped ("a.b" -> "a_b",
+    "__proto__" -> "proto__"); "" when nothing is left."""
+    if ATTRIBUTE_NAME.fullmatch(header):
+        return header
+    name = _NOT_IN_NAMES.sub("_", header).lstrip("_ -")[:100]
+    return name if ATTRIBUTE_NAME.fullmatch(name) else ""
 
 
 class MappingError(ValueError):
@@ -37,15 +51,28 @@ class FieldMapping:
         return {c for c in (getattr(self, f) for f in _SCALAR_FIELDS) if c}
 
     def resolve_attributes(self, columns: Sequence[str]) -> dict[str, str]:
+        """Attribute name -> column. Every column no other field uses, unless the mapping names
+        them; a header that is no attribute name (ATTRIBUTE_NAME) is read under `attribute_name`'s
+        version of it ("a.b" as "a_b"), or left out when nothing of it is left ("", "..")."""
         if self.attributes is not None:
             missing = [c for c in self.attributes.values() if c not in columns]
             if missing:
                 raise MappingError(
                     f"attribute column(s) {missing} not in the file; columns are {list(columns)}"
                 )
+            bad = [a for a in self.attributes if not ATTRIBUTE_NAME.fullmatch(a)]
+            if bad:
+                raise MappingError(
+                    f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-'"
+                )
             return dict(self.attributes)
         used = self.used_columns()
-        return {c: c for c in columns if c not in used}
+        out: dict[str, str] = {}
+        for column in columns:
+            name = attribute_name(column)
+            if column not in used and name and name not in out:
+                out[name] = column
+        return out
 
     def check_columns(self, columns: Sequence[str]) -> None:
         for name in _SCALAR_FIELDS:

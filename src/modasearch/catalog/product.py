@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+# What an attribute may be called (a column header, an API field): letters and digits first, then
+# also spaces, '_' and '-'; "", "__proto__" or a header of punctuation are not names.
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,99}")
 
 AttributeValue = str | int | float
 

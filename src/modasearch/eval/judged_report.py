@@ -140,3 +140,23 @@ def component_table(
             f"{f'{ms[0]:.1f} / {ms[1]:.1f}' if ms else '—'} |"
         )
     return "\n".join(lines)
+
+
+def stage_table(scores: Mapping[str, Mapping[str, float]], preset: str = "shop preset") -> str:
+    """What each stage adds to the preset: the preset against each "shop - <stage>" row, and each
+    "shop + <stage>" row (a stage left out of it) against the preset; paired, 95% CI. A stage does
+    no harm when the lower end is >= -0.005."""
+    rows = [name for name in scores if name.startswith(("shop - ", "shop + "))]
+    if preset not in scores or not rows:
+        return ""
+    lines = ["| stage (with it against without it) | Δ nDCG@10 [95% CI] | p |", "|---|---|---|"]
+    for name in rows:
+        if name.startswith("shop - "):
+            diff, label = paired(scores[preset], scores[name]), name.removeprefix("shop - ")
+        else:
+            diff, label = (
+                paired(scores[name], scores[preset]),
+                name.removeprefix("shop + ") + " (not in the preset)",
+            )
+        lines.append(f"| {label} | {diff.cell()} | {diff.p:.3f} |")
+    return "\n".join(lines)

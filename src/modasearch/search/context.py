@@ -59,11 +59,17 @@ class Context:
     _payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Payloads by point id, each fetched from the index once per request (deleted: absent)."""
+        """Payloads by point id, each fetched from the index at most once per request (deleted:
+        absent), and kept by the snapshot for the requests after it."""
         missing = [i for i in dict.fromkeys(ids) if i not in self._payloads]
+        if missing:
+            kept = self.state.payloads.get_many(missing)
+            self._payloads.update(kept)
+            missing = [i for i in missing if i not in kept]
         if missing:
             self.payload_fetches += 1
             found = {h.id: h.payload for h in self.backend.retrieve(missing)}
+            self.state.payloads.put_many(found)
             for i in missing:
                 self._payloads[i] = found.get(i, {})
         return {i: self._payloads[i] for i in ids if self._payloads.get(i)}

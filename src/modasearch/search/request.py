@@ -250,24 +250,17 @@ PRESETS: dict[str, Preset] = {
     "shop": _variant(
         PLAIN,
         "The recommended pipeline for a shop page: hybrid retrieval of the spelling-corrected query "
-        "(keywords with shoppers' synonyms), the product type the query names as a filter when the "
-        "parse covers the query and the retrievers agree, nothing for a query no word of which is "
-        "known, re-ranked by fashion-rank (the query's words covered, the type and colour it names), "
-        "variants and duplicates shown once. Each stage measured in benchmarks/RESULTS.md.",
+        "(keywords with shoppers' synonyms and what they wear for the occasion it names), nothing "
+        "for a query no word of which is known, re-ranked by fashion-rank (the query's words "
+        "covered, the type, colour and audience it names), variants and duplicates shown once. Each "
+        "stage measured in benchmarks/RESULTS.md; the product-type filter (understand='category') "
+        "is left out: it did not clear the do-no-harm bar on the tune parts.",
         retrieval=Retrieval(cutoff=2.0),
-        understanding=Understanding(mode="category", spelling=True, synonyms=0.6),
+        understanding=Understanding(mode="boost", spelling=True, synonyms=0.6),
         ranking=Ranking(ranker="fashion-rank"),
         arrangement=Arrangement(collapse=True),
     ),
     "plain": PLAIN,
-    "attributes": _variant(
-        PLAIN,
-        "The first round's page default, kept for comparison: the product type named as a filter, "
-        "fashion-rank, variants once. It loses on shopper queries (benchmarks/RESULTS.md).",
-        understanding=Understanding(mode="category", spelling=True),
-        ranking=Ranking(ranker="fashion-rank"),
-        arrangement=Arrangement(collapse=True),
-    ),
 }
 DEFAULT_PRESET = "shop"
 

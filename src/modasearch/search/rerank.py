@@ -5,9 +5,10 @@ RankLib's CoordinateAscent); runs in numpy in well under a millisecond for 100 c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from modasearch.index.types import Hit
 from modasearch.search.fusion import min_max
 from modasearch.search.roles import FieldRoles
 from modasearch.search.understand import ParsedQuery, singular, tokens, words
-from modasearch.search.vocabulary import STOPWORDS, expansions
+from modasearch.search.vocabulary import (
+    OCCASION_FILLERS,
+    OCCASIONS,
+    STOPWORDS,
+    expansions,
+    occasion_expansions,
+)
 
 RETRIEVERS = ("bm25", "splade", "dense", "image")
 FEATURES = (
@@ -40,16 +47,20 @@ def query_terms(query: str) -> list[list[set[str]]]:
     """Per content word of the query, its alternatives (the word; each synonym, as a set of words
     that must all be present)."""
     terms = []
-    for word in tokens(query):
-        if word in STOPWORDS:
+    typed = tokens(query)
+    occasion = bool(occasion_expansions(typed))  # names an occasion, and no product
+    for word in typed:
+        if word in STOPWORDS or (occasion and word in OCCASION_FILLERS):
             continue
         options = [{singular(word)}]
         options += [set(words(e)) for e in (*expansions(word), *expansions(singular(word)))]
+        if occasion:
+            options += [set(words(e)) for e in OCCASIONS.get(word, ())]
         terms.append(options)
     return terms
 
 
-def coverage(terms: Sequence[Sequence[set[str]]], have: set[str]) -> float:
+def coverage(terms: Sequence[Sequence[set[str]]], have: Set[str]) -> float:
     if not terms:
         return 0.0
     return sum(any(option <= have for option in options) for options in terms) / len(terms)
@@ -65,6 +76,12 @@ def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tup
     if parse is None:
         return []
     return [(f, v) for m in parse.mentions for f, v in m.values if f in fields]
+
+
+@functools.lru_cache(maxsize=16_384)  # ~3 KB each at most
+def word_set(text: str) -> frozenset[str]:
+    """A product text's words, singular (cached: the same products come back query after query)."""
+    return frozenset(words(text))
 
 
 def candidate_features(
@@ -95,8 +112,8 @@ def candidate_features(
     }
     for doc, i in row.items():
         payload = payloads.get(doc, {})
-        title = set(words(str(payload.get("title", ""))))
-        text = title | set(words(str(payload.get(TEXT_FIELD, ""))))
+        title = word_set(str(payload.get("title", "")))
+        text = title | word_set(str(payload.get(TEXT_FIELD, "")))
         x[i, col["coverage"]] = coverage(terms, text)
         x[i, col["title_coverage"]] = coverage(terms, title)
         attributes = payload.get("attributes") or {}

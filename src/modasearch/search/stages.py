@@ -32,7 +32,7 @@ from modasearch.search.request import MAX_DEPTH, SearchRequest, check_bounds
 from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features
 from modasearch.search.results import SearchHit, SearchResults
 from modasearch.search.understand import ParsedQuery, singular, tokens
-from modasearch.search.vocabulary import phrase_expansions
+from modasearch.search.vocabulary import occasion_expansions, phrase_expansions
 
 Ranker = LinearRanker | CrossEncoderRanker
 DEEPER = (1000, MAX_DEPTH)  # the retrievers' depth of the tiers after the first
@@ -200,9 +200,11 @@ def encode(ctx: Context) -> None:
 
 
 def expanded_keywords(ctx: Context, vector: Any, weight: float) -> SparseVec:
-    """The BM25 query with the synonyms of its words (search/vocabulary.py) at `weight`, each term
-    counted once, only words the catalog holds."""
-    found = phrase_expansions(tokens(ctx.retrieval_text))
+    """The BM25 query with the synonyms of its words and what shoppers wear for the occasion it
+    names (search/vocabulary.py) at `weight`, each term counted once, only words the catalog holds."""
+    typed = tokens(ctx.retrieval_text)
+    found = phrase_expansions(typed)
+    found += [e for e in occasion_expansions(typed) if e not in found]
     known = [e for e in found if all(ctx.state.lexicon.get(w, 0) for w in e.replace("-", " ").split())]
     terms = dict(zip(vector.indices, vector.values, strict=True))
     if known:

@@ -6,6 +6,7 @@ fields, vocabularies or parser under a running search."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,30 @@ from modasearch.search.roles import FieldRoles, field_roles
 from modasearch.search.understand import QueryParser
 
 NOT_FACETED = ("group_id",)  # keyword fields whose values are ids, not choices
+PAYLOADS_KEPT = 20_000  # products' payloads a snapshot keeps (a few KB each)
+
+
+class PayloadCache:
+    """The payloads requests fetched, least recently used first out; a snapshot's own, so a write
+    (a new snapshot) starts afresh."""
+
+    def __init__(self, size: int = PAYLOADS_KEPT) -> None:
+        self.size = size
+        self._items: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            found = {i: self._items[i] for i in ids if i in self._items}
+            for i in found:
+                self._items.move_to_end(i)
+        return found
+
+    def put_many(self, payloads: Mapping[str, dict[str, Any]]) -> None:
+        with self._lock:
+            self._items.update(payloads)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -33,6 +58,7 @@ class IndexState:
     backend: IndexBackend = field(repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    payloads: PayloadCache = field(default_factory=PayloadCache, repr=False, compare=False)
 
     @classmethod
     def of(

@@ -1,12 +1,17 @@
 """Shoppers' words for clothes and the words catalogs use for the same things.
 
 General fashion vocabulary (British, American and Indian English), written from domain knowledge
-before any judged shopper query set existed, and not edited to fit one: a shop's own catalog
-decides which of these words exist (an expansion into a word the catalog never uses does nothing).
+before any judged shopper query set existed; a handful of shoppers' words were added after reading
+the tune parts (pjs/pj, crocs, espadrilles, mules, jorts), none after reading a test part. A shop's
+own catalog decides which of these words exist (an expansion into a word it never uses does
+nothing).
 
 EQUIVALENT: each group names one thing; any member may stand for any other.
 NARROWER: a shopper's word -> the catalog words for what it usually means (one way: "sneakers"
 are casual or sports shoes, but not every sports shoe is a sneaker to every shopper).
+OCCASIONS: what shoppers wear or carry for an occasion, a season, the weather or a sport, for queries
+that name no product ("rainy day", "wedding outfit men"). Written after reading the tune parts' intent
+queries (benchmarks/judged/), from general knowledge, and for far more occasions than those.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("sneakers", "trainers"),
     ("sunglasses", "sunnies", "shades"),
     ("jeans", "denims"),
+    ("jorts", "denim shorts"),
     ("joggers", "sweatpants", "track pants", "trackpants", "trackies", "jogging bottoms"),
     ("tracksuit", "track suit"),
     ("sliders", "slides"),
@@ -81,6 +87,86 @@ NARROWER: dict[str, tuple[str, ...]] = {
 }
 
 
+OCCASIONS: dict[str, tuple[str, ...]] = {
+    "beach": ("swimwear", "swimsuit", "bikini", "flip flops", "sarong", "kaftan", "sunglasses", "shorts"),
+    "pool": ("swimwear", "swimsuit", "bikini", "swim shorts", "flip flops"),
+    "swim": ("swimwear", "swimsuit", "bikini", "swim shorts", "swimming trunks", "goggles"),
+    "swimming": ("swimwear", "swimsuit", "bikini", "swim shorts", "swimming trunks", "goggles"),
+    "rain": ("raincoat", "rain jacket", "umbrella", "waterproof", "wellies"),
+    "rainy": ("raincoat", "rain jacket", "umbrella", "waterproof", "wellies"),
+    "monsoon": ("raincoat", "rain jacket", "umbrella", "waterproof"),
+    "winter": ("jacket", "coat", "sweater", "jumper", "thermal", "scarf", "gloves", "beanie", "boots"),
+    "cold": ("jacket", "coat", "sweater", "jumper", "thermal", "scarf", "gloves", "beanie"),
+    "snow": ("jacket", "coat", "thermal", "gloves", "beanie", "boots"),
+    "ski": ("jacket", "thermal", "gloves", "beanie"),
+    "warm": ("jacket", "coat", "sweater", "jumper", "fleece", "thermal", "wool"),
+    "summer": ("shorts", "sundress", "sandals", "sunglasses", "sunscreen", "cap", "linen", "flip flops"),
+    "sunny": ("sunglasses", "cap", "hat", "shorts", "sandals"),
+    "wedding": ("sherwani", "kurta", "lehenga", "saree", "suit", "blazer", "dress", "heels"),
+    "bridal": ("lehenga", "saree", "bridal", "jewellery"),
+    "bride": ("lehenga", "saree", "bridal", "jewellery"),
+    "party": ("dress", "heels", "clutch", "top", "blazer"),
+    "clubbing": ("dress", "heels", "clutch", "top"),
+    "date": ("dress", "heels", "top", "shirt"),
+    "office": ("formal shirt", "trousers", "blazer", "suit", "formal shoes", "tie"),
+    "work": ("formal shirt", "trousers", "blazer", "suit", "formal shoes"),
+    "interview": ("formal shirt", "trousers", "blazer", "suit", "formal shoes", "tie"),
+    "formal": ("formal shirt", "trousers", "blazer", "suit", "formal shoes", "tie"),
+    "business": ("formal shirt", "trousers", "blazer", "suit", "formal shoes", "tie"),
+    "smart": ("shirt", "chinos", "blazer", "loafers", "polo"),
+    "gym": ("sports bra", "leggings", "track pants", "shorts", "tshirt", "sports shoes", "tights"),
+    "workout": ("sports bra", "leggings", "track pants", "shorts", "tshirt", "sports shoes", "tights"),
+    "fitness": ("sports bra", "leggings", "track pants", "shorts", "tshirt", "sports shoes", "tights"),
+    "training": ("sports bra", "leggings", "track pants", "shorts", "sports shoes", "tights"),
+    "yoga": ("leggings", "sports bra", "tights", "track pants", "tank top"),
+    "running": ("running shoes", "sports shoes", "shorts", "track pants", "tights", "sports bra"),
+    "jogging": ("running shoes", "sports shoes", "shorts", "track pants", "tights", "sports bra"),
+    "hiking": ("hiking boots", "trekking", "jacket", "backpack", "waterproof", "outdoor"),
+    "trekking": ("hiking boots", "trekking", "jacket", "backpack", "waterproof", "outdoor"),
+    "camping": ("jacket", "backpack", "waterproof", "outdoor", "fleece"),
+    "football": ("football", "jersey", "football boots", "studs", "shorts"),
+    "soccer": ("football", "jersey", "football boots", "studs", "shorts"),
+    "cricket": ("cricket", "jersey"),
+    "basketball": ("basketball", "jersey", "shorts"),
+    "tennis": ("tennis", "shorts", "skirt", "sports shoes"),
+    "cycling": ("cycling", "shorts", "jersey", "tights"),
+    "college": ("backpack", "bag", "tshirt", "jeans", "sneakers"),
+    "school": ("backpack", "bag", "uniform"),
+    "travel": ("backpack", "bag", "trolley", "duffle"),
+    "christmas": ("christmas", "jumper", "sweater", "pyjamas", "santa"),
+    "halloween": ("halloween", "costume"),
+    "festive": ("kurta", "saree", "lehenga", "ethnic", "sherwani"),
+    "festival": ("kurta", "saree", "lehenga", "ethnic", "sherwani"),
+    "diwali": ("kurta", "saree", "lehenga", "ethnic", "sherwani"),
+    "pregnancy": ("maternity", "mama", "nursing"),
+    "pregnant": ("maternity", "mama", "nursing"),
+    "maternity": ("maternity", "mama", "nursing"),
+    "newborn": ("baby", "bodysuit", "romper", "sleepsuit"),
+    "baby": ("baby", "bodysuit", "romper", "sleepsuit"),
+    "lounging": ("loungewear", "pyjamas", "joggers", "hoodie"),
+    "home": ("loungewear", "pyjamas", "slippers", "joggers"),
+    "sleep": ("pyjamas", "nightdress", "nightwear", "nightsuit"),
+    "bedtime": ("pyjamas", "nightdress", "nightwear", "nightsuit"),
+}
+
+# Words of an occasion query that say "things for it" and match nothing a shopper wants ("rainy day",
+# "summer essentials", "running gear").
+OCCASION_FILLERS = frozenset(
+    """
+    clothes clothing day days essentials gear gift gifts idea ideas kit look looks night outfit outfits
+    something stuff thing things trip wear
+    """.split()  # noqa: SIM905
+)
+
+
+def occasion_expansions(words: list[str]) -> list[str]:
+    """What shoppers wear for the occasions a query names, when it names no product itself
+    ("rainy day" -> raincoats, umbrellas; "winter jacket" is already a jacket)."""
+    if any(w in PRODUCT_NOUNS or w.removesuffix("s") in PRODUCT_NOUNS for w in words):
+        return []
+    return list(dict.fromkeys(t for w in words for t in OCCASIONS.get(w, ())))
+
+
 # Words a shopper writes apart that catalogs write together, and the reverse: one token either way.
 COMPOUNDS: dict[tuple[str, str], str] = {
     ("t", "shirt"): "tshirt",
@@ -106,6 +192,7 @@ def shopper_words() -> set[str]:
     """Every single word of the table: words of their own, never typos of catalog words."""
     phrases = [p for group in EQUIVALENT for p in group] + list(NARROWER)
     phrases += [p for targets in NARROWER.values() for p in targets]
+    phrases += [*OCCASIONS, *(p for targets in OCCASIONS.values() for p in targets)]
     return {w for p in phrases for w in p.replace("-", " ").split()}
 
 
@@ -143,7 +230,7 @@ PRODUCT_NOUNS = frozenset(
     brief brooch cami camisole cap cape cardigan case chain chino clip clog clutch coat collar cologne
     cufflink culotte deodorant dress dungaree dupatta earring espadrille eyewear flat flipflop footwear
     fragrance frock gilet glass glove gown hairband handbag hat headband headwear heel hoodie jacket
-    jean jegging jewellery jewelry jogger jumper jumpsuit kaftan kimono kurta kurti leggings legging
+    jean jegging jersey jewellery jewelry jogger jumper jumpsuit kaftan kimono kurta kurti leggings legging
     lehenga lingerie lipstick loafer loungewear moccasin muffler mule necklace nightdress nightgown
     nightwear overall pant panty parka pendant perfume playsuit polo poncho pullover purse pyjama
     raincoat ring robe romper rucksack sandal saree sari sarong scarf shawl shirt shoe short shrug skirt

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from modasearch.catalog.loaders.rows import (
     csv_records,
     decoded_lines,
 )
-from modasearch.catalog.mapping import FieldMapping, MappingError
+from modasearch.catalog.mapping import FieldMapping, MappingError, attribute_name
 from modasearch.catalog.product import Catalog
 from modasearch.catalog.report import LoadReport
 
@@ -80,6 +80,22 @@ def read_rows(path: Path, report: LoadReport) -> tuple[list[str], Iterator[tuple
     raise CatalogError(f"{path}: unknown catalog format {suffix!r}; use .csv, .jsonl or .parquet")
 
 
+def report_renamed_columns(
+    columns: Sequence[str], attributes: dict[str, str], used: set[str], report: LoadReport
+) -> None:
+    """Header line notes for the columns read under another name, or left out."""
+    read_as = {column: name for name, column in attributes.items()}
+    for column in columns:
+        if column in used or read_as.get(column) == column:
+            continue
+        if column in read_as:
+            report.recovered(1, f"column {column!r} read as attribute {read_as[column]!r}")
+        elif attribute_name(column):
+            report.recovered(1, f"column {column!r} left out: attribute {attribute_name(column)!r} is taken")
+        else:
+            report.recovered(1, f"column {column!r} left out: no letter or digit to name an attribute by")
+
+
 def load_generic(
     path: str | Path,
     mapping: FieldMapping | None = None,
@@ -98,6 +114,8 @@ def load_generic(
         attribute_columns = mapping.resolve_attributes(columns)
     except MappingError as exc:
         raise CatalogError(f"{path}: {exc}") from exc
+    if mapping.attributes is None:
+        report_renamed_columns(columns, attribute_columns, mapping.used_columns(), report)
     numeric = set(mapping.numeric_attributes)
     collector = ProductCollector(report)
     for line, row in rows:
