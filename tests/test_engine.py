@@ -38,8 +38,8 @@ def test_filters_run_inside_the_engine_not_after_top_k(demo_engine: Engine) -> N
         ("bm25", "black dress"),
         ("splade", "black dress"),
     ]:
-        assert "Watches" not in attrs(demo_engine, query, "articleType", k=10, mode=mode)
-        hits = demo_engine.search(query, mode=mode, k=10, filters={"articleType": "watches"})
+        assert "Watches" not in attrs(demo_engine, query, "articleType", k=10, mode=mode, preset="plain")
+        hits = demo_engine.search(query, mode=mode, k=10, filters={"articleType": "watches"}, preset="plain")
         assert len(hits) >= (10 if mode in ("dense", "hybrid") else 1)
         assert {h.product.attributes["articleType"] for h in hits} == {"Watches"}
 

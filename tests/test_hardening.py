@@ -170,14 +170,16 @@ def test_columns_that_are_no_attribute_names_are_renamed_or_left_out_and_reporte
     from modasearch.catalog.mapping import FieldMapping
 
     path = tmp_path / "shop.csv"
-    path.write_text("id,title,,__proto__,a.b,a_b,colour\n1,Red Dress,x,y,z,w,Red\n", encoding="utf-8")
+    path.write_text(
+        "id,title,,__proto__,a.b,a_b,Größe,$price,colour\n1,Red Dress,x,y,z,w,M,9,Red\n", encoding="utf-8"
+    )
     catalog, report = load_generic(path)
-    assert catalog.products[0].attributes == {"proto__": "y", "a_b": "z", "colour": "Red"}
+    assert catalog.products[0].attributes == {"a_b": "w", "Größe": "M", "colour": "Red", "proto__": "y"}
     assert [(i.line, i.reason) for i in report.issues] == [
-        (1, "column '' left out: no letter or digit to name an attribute by"),
+        (1, "column '' left out: not an attribute name (or a product field)"),
         (1, "column '__proto__' read as attribute 'proto__'"),
-        (1, "column 'a.b' read as attribute 'a_b'"),
-        (1, "column 'a_b' left out: attribute 'a_b' is taken"),
+        (1, "column 'a.b' left out: attribute 'a_b' is taken"),
+        (1, "column '$price' left out: not an attribute name (or a product field)"),
     ]
     with pytest.raises(CatalogError, match=r"attribute names \['__proto__'\] are not allowed"):
         load_generic(path, FieldMapping(attributes={"__proto__": "colour"}))

@@ -92,16 +92,16 @@ def test_typos_in_context_plurals_and_short_words() -> None:
     assert parser.parse("linen").corrected == "linen"  # a real word, not a rare misspelling
 
 
-def test_english_is_read_as_typed_and_rare_words_near_common_ones_are_typos() -> None:
-    vocab = {"product_type": ["Jeans", "Wallet", "Belt"], "colour_group": ["Brown"]}
-    counts = {"jeans": 900, "wallet": 400, "brown": 700, "belt": 300, "frill": 200, "born": 5000}
-    english = {"jena": 900_000, "willet": 93_490, "wallet": 9_000_000, "frilly": 169_453,
-               "frill": 99_652, "born": 90_000_000, "brown": 80_000_000}  # fmt: skip
+def test_english_plurals_and_ties_between_equally_near_words() -> None:
+    vocab = {"product_type": ["Jeans", "Henley", "Belt"], "colour_group": ["Brown"]}
+    counts = {"jeans": 900, "henley": 238, "helny": 9, "brown": 700, "belt": 300, "born": 5000, "10000": 150}
+    english = {"jena": 773_359, "jane": 20_400_852, "born": 90_000_000, "brown": 80_000_000}  # fmt: skip
     parser = QueryParser(vocab, list(vocab), lexicon=counts, english=english)
-    assert parser.parse("jenas").corrected == "jeans"  # "jena" is English, "jenas" is not
-    assert parser.parse("willet").corrected == "wallet"  # rare, and wallet 96x as common
-    assert parser.parse("frilly").corrected == "frilly"  # "frill" is no more common in English
+    assert parser.parse("jenas").corrected == "jeans"  # "jena" is a rare word: "jenas" is a typo
+    assert parser.parse("mary janes").corrected == "mary janes"  # the plural of a common word
     assert parser.parse("bron belt").corrected == "brown belt"  # a colour, not "born"
+    assert parser.parse("henly").corrected == "henley"  # common in the catalog beats swapped letters
+    assert parser.parse("10001").corrected == "10001"  # numbers stand
 
 
 def test_synonyms_inside_phrases_and_never_corrected() -> None:

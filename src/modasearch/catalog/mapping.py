@@ -8,20 +8,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from modasearch.catalog.product import ATTRIBUTE_NAME
+from modasearch.catalog.product import RESERVED_NAMES, is_attribute_name
 
 _SCALAR_FIELDS = ("id", "title", "description", "image", "group_id", "price")
-_NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9 _-]+")
+_NOT_IN_NAMES = re.compile(r"[^\w -]+")
 
 
 def attribute_name(header: str) -> str:
     """The attribute a column header names: as it is when it is a name (ATTRIBUTE_NAME), else its
     other characters as '_' and what leads with no letter or digit dropped ("a.b" -> "a_b",
-    "__proto__" -> "proto__"); "" when nothing is left."""
-    if ATTRIBUTE_NAME.fullmatch(header):
-        return header
-    name = _NOT_IN_NAMES.sub("_", header).lstrip("_ -")[:100]
-    return name if ATTRIBUTE_NAME.fullmatch(name) else ""
+    "__proto__" -> "proto__"); "" when nothing is left or it is a product field ("price")."""
+    name = header if is_attribute_name(header) else _NOT_IN_NAMES.sub("_", header).lstrip("_ -")[:100]
+    return name if is_attribute_name(name) else ""
 
 
 class MappingError(ValueError):
@@ -60,17 +58,19 @@ class FieldMapping:
                 raise MappingError(
                     f"attribute column(s) {missing} not in the file; columns are {list(columns)}"
                 )
-            bad = [a for a in self.attributes if not ATTRIBUTE_NAME.fullmatch(a)]
+            bad = [a for a in self.attributes if not is_attribute_name(a)]
             if bad:
                 raise MappingError(
-                    f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-'"
+                    f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-', "
+                    f"and none of {sorted(RESERVED_NAMES)}"
                 )
             return dict(self.attributes)
         used = self.used_columns()
-        out: dict[str, str] = {}
-        for column in columns:
+        free = [c for c in columns if c not in used]
+        out = {c: c for c in free if is_attribute_name(c)}  # names as they are claim theirs first
+        for column in free:
             name = attribute_name(column)
-            if column not in used and name and name not in out:
+            if name and name not in out:
                 out[name] = column
         return out
 

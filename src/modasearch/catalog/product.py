@@ -10,9 +10,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-# What an attribute may be called (a column header, an API field): letters and digits first, then
-# also spaces, '_' and '-'; "", "__proto__" or a header of punctuation are not names.
-ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,99}")
+# What an attribute may be called (a column header, an API field): a letter or digit (of any script)
+# first, then also spaces, '_' and '-'; "", "__proto__", "a.b" or a header of punctuation are not
+# names, nor the product's own fields.
+ATTRIBUTE_NAME = re.compile(r"[^\W_][\w -]{0,99}")
+RESERVED_NAMES = frozenset(
+    {"id", "product_id", "title", "description", "image", "group_id", "price", "text", "photo_colours"}
+)
+
+
+def is_attribute_name(name: str) -> bool:
+    return bool(ATTRIBUTE_NAME.fullmatch(name)) and name not in RESERVED_NAMES
+
 
 AttributeValue = str | int | float
 

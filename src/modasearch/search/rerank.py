@@ -78,7 +78,7 @@ def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tup
     return [(f, v) for m in parse.mentions for f, v in m.values if f in fields]
 
 
-@functools.lru_cache(maxsize=16_384)  # ~3 KB each at most
+@functools.lru_cache(maxsize=4096)  # keyed by the whole text: a few KB each
 def word_set(text: str) -> frozenset[str]:
     """A product text's words, singular (cached: the same products come back query after query)."""
     return frozenset(words(text))

@@ -23,16 +23,14 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from modasearch.search.vocabulary import AUDIENCE_WORDS, COLOUR_WORDS, PRODUCT_NOUNS
+from modasearch.search.vocabulary import AUDIENCE_WORDS, COLOUR_WORDS, PRODUCT_NOUNS, singular
 
 SHOPPER_NOUNS = COLOUR_WORDS | AUDIENCE_WORDS | PRODUCT_NOUNS
 
 RARER = 30
 KNOWN_MIN = 5  # a word fewer product texts hold may itself be a misspelling
-# An English word rarer than this (symspellpy's corpus count: "willet", "scurf", "sumer") that no
-# product text holds, one edit from a word COMMON product texts hold, is taken for that word's typo.
-RARE_ENGLISH = 500_000
-COMMON = 100
+COMMON_ENGLISH = 1_000_000  # corpus count: a plural of a word this common is a word ("mary janes")
+COMMON = 100  # product texts: among equally near words, those this common first
 ENGLISH_RESOURCE = ("symspellpy", "frequency_dictionary_en_82_765.txt")
 
 
@@ -80,7 +78,6 @@ class Speller:
         self.english = english_words() if english is None else english
         self.protected = set(protected)
         self._surface: list[str] | None = None
-        self._common: list[str] | None = None
 
     @property
     def surface(self) -> list[str]:
@@ -97,37 +94,18 @@ class Speller:
 
     def known(self, raw: str, word: str) -> bool:
         """A word of the catalog's values or of the vocabulary table (as typed or singular), or of
-        English (as typed: "jenas" is no English word although "jena" is). Other catalog words may
-        still be typos of far more common ones."""
+        English as typed, or the plural of a common English word ("clarks", "mary janes"; not
+        "jenas": "jena" is rare). Other catalog words may still be typos of far more common ones."""
         if raw.isdigit() or word in self.canonical or {raw, word} & self.protected:
             return True
-        return raw in self.english
-
-    def mistaken_for(self, raw: str) -> list[str]:
-        """The common catalog words, each far more common in English too, that a rare English word
-        no product text holds is one edit from ("willet": wallet; "frilly" stays, though "frill" is
-        the catalog's)."""
-        own = english_count(self.english, raw)
-        if len(raw) < 5 or self.frequency(raw) or own >= RARE_ENGLISH:
-            return []
-        if self._common is None:
-            self._common = [w for w, n in self.lexicon.items() if n >= COMMON and len(w) >= 4]
-        near = process.extract(
-            raw, self._common, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
-        )
-        return sorted({w for w, _, _ in near if w != raw and english_count(self.english, w) >= RARER * own})
+        return raw in self.english or english_count(self.english, word) >= COMMON_ENGLISH
 
     def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
         """The words nearest to `raw` (typed), as the catalog or English spells them, and the
         distance; ([word], 0) when `word` (its canonical form) stands as it is."""
         limit = allowed_typos(raw)
-        if not limit:
+        if not limit or self.known(raw, word):
             return [word], 0
-        if self.known(raw, word):
-            if word in self.canonical or {raw, word} & self.protected:
-                return [word], 0
-            mistaken = self.mistaken_for(raw)
-            return (mistaken, 1) if mistaken else ([word], 0)
         found = process.extract(
             raw, self.surface, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
         )
@@ -154,18 +132,19 @@ class Speller:
 
             def fit(
                 w: str, raw: str = typed[i], before: str = before, after: str = after
-            ) -> tuple[int, bool, bool, int, bool, int, str]:
+            ) -> tuple[int, bool, bool, bool, int, bool, int, str]:
                 """Catalog phrases it continues on either side, a word shoppers' queries are made of
-                (a colour, who it is for, a product: "bron" is brown, not born), the typed letters
-                swapped ("pusre": purse, not pure), the texts holding it, a shopper's word, English
-                use."""
+                (a colour, who it is for, a product: "bron" is brown, not born), a word COMMON
+                product texts hold, the typed letters swapped ("pusre": purse, not pure), the texts
+                holding it, a shopper's word, English use."""
                 key = self.forms.get(w, w)
                 phrase = ((before, key) in self.bigrams) + ((key, after) in self.bigrams)
-                shoppers = any(w.removesuffix(end) in SHOPPER_NOUNS for end in ("", "s", "es"))
+                shoppers = w in SHOPPER_NOUNS or singular(w) in SHOPPER_NOUNS
                 swapped = sorted(w) == sorted(raw)
                 return (
                     phrase,
                     shoppers,
+                    self.frequency(w) >= COMMON,
                     swapped,
                     self.frequency(w),
                     w in self.protected,

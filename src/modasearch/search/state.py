@@ -21,30 +21,39 @@ from modasearch.search.roles import FieldRoles, field_roles
 from modasearch.search.understand import QueryParser
 
 NOT_FACETED = ("group_id",)  # keyword fields whose values are ids, not choices
-PAYLOADS_KEPT = 20_000  # products' payloads a snapshot keeps (a few KB each)
+PAYLOAD_BYTES = 64 * 2**20  # of product texts a snapshot keeps for the requests after it
 
 
 class PayloadCache:
-    """The payloads requests fetched, least recently used first out; a snapshot's own, so a write
-    (a new snapshot) starts afresh."""
+    """The payloads requests fetched, least recently used out first once their texts pass `limit`
+    bytes; a snapshot's own, so a write (a new snapshot) starts afresh. Only for an index this process
+    alone writes to (embedded): a server's other workers would not start afresh on a write here."""
 
-    def __init__(self, size: int = PAYLOADS_KEPT) -> None:
-        self.size = size
-        self._items: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    def __init__(self, limit: int = PAYLOAD_BYTES) -> None:
+        self.limit = limit
+        self.bytes = 0
+        self._items: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get_many(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         with self._lock:
-            found = {i: self._items[i] for i in ids if i in self._items}
+            found = {i: self._items[i][0] for i in ids if i in self._items}
             for i in found:
                 self._items.move_to_end(i)
         return found
 
     def put_many(self, payloads: Mapping[str, dict[str, Any]]) -> None:
+        if not self.limit:
+            return
         with self._lock:
-            self._items.update(payloads)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            for key, payload in payloads.items():
+                size = 256 + sum(len(v) for v in payload.values() if isinstance(v, str))
+                old = self._items.pop(key, None)
+                self.bytes += size - (old[1] if old else 0)
+                self._items[key] = (payload, size)
+            while self.bytes > self.limit and self._items:
+                _, (_, size) = self._items.popitem(last=False)
+                self.bytes -= size
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ class IndexState:
             modes=tuple(modes),
             lexicon=MappingProxyType(dict(lexicon)),
             backend=backend,
+            payloads=PayloadCache(PAYLOAD_BYTES if manifest.backend.get("kind") == "edge" else 0),
         )
 
     @cached_property

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modasearch.search.spelling import Speller
-from modasearch.search.vocabulary import COMPOUNDS, STOPWORDS, expansions, shopper_words
+from modasearch.search.vocabulary import COMPOUNDS, STOPWORDS, expansions, shopper_words, singular
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 MAX_PHRASE = 6  # words in the longest value matched
@@ -42,17 +42,6 @@ SYNONYMS: dict[str, str] = {
 def plural(word: str) -> str:
     """The plural the vocabulary table may list ("sneaker" -> "sneakers")."""
     return word if word.endswith("s") else word + "s"
-
-
-def singular(word: str) -> str:
-    """A light English singular: dresses -> dress, trousers -> trouser, accessories -> accessory."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def tokens(text: str) -> list[str]:

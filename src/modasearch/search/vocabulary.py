@@ -16,6 +16,18 @@ queries (benchmarks/judged/), from general knowledge, and for far more occasions
 
 from __future__ import annotations
 
+
+def singular(word: str) -> str:
+    """A light English singular: dresses -> dress, trousers -> trouser, accessories -> accessory."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 EQUIVALENT: tuple[tuple[str, ...], ...] = (
     ("t-shirt", "tee", "tshirt", "t shirt"),
     ("sweater", "jumper", "pullover"),
@@ -150,21 +162,27 @@ OCCASIONS: dict[str, tuple[str, ...]] = {
 }
 
 # Words of an occasion query that say "things for it" and match nothing a shopper wants ("rainy day",
-# "summer essentials", "running gear").
+# "summer essentials", "running gear", "wedding guest").
 OCCASION_FILLERS = frozenset(
     """
-    clothes clothing day days essentials gear gift gifts idea ideas kit look looks night outfit outfits
-    something stuff thing things trip wear
+    casual clothes clothing day days essentials event evening gear gift gifts guest holiday holidays
+    idea ideas job kit lesson lessons look looks morning night occasion outfit outfits season
+    something stuff thing things time trip vacation wear weather weekend
     """.split()  # noqa: SIM905
 )
 
 
 def occasion_expansions(words: list[str]) -> list[str]:
-    """What shoppers wear for the occasions a query names, when it names no product itself
-    ("rainy day" -> raincoats, umbrellas; "winter jacket" is already a jacket)."""
-    if any(w in PRODUCT_NOUNS or w.removesuffix("s") in PRODUCT_NOUNS for w in words):
+    """What shoppers wear for the occasions a query names, when it names nothing else: every word is
+    an occasion, who it is for, or a word like "outfit" ("rainy day" -> raincoats, umbrellas;
+    "wedding outfit men" -> sherwanis, suits). "winter jacket", "party dresses", "baby pink" and
+    "snow white" name a product or a colour: they are left as they are."""
+    content = [w for w in words if w not in STOPWORDS]
+    occasions = [w for w in content if w in OCCASIONS]
+    others = OCCASION_FILLERS | AUDIENCE_WORDS
+    if not occasions or any(w not in OCCASIONS and {w, singular(w)}.isdisjoint(others) for w in content):
         return []
-    return list(dict.fromkeys(t for w in words for t in OCCASIONS.get(w, ())))
+    return list(dict.fromkeys(t for w in occasions for t in OCCASIONS[w]))
 
 
 # Words a shopper writes apart that catalogs write together, and the reverse: one token either way.

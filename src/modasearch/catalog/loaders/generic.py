@@ -83,9 +83,11 @@ def read_rows(path: Path, report: LoadReport) -> tuple[list[str], Iterator[tuple
 def report_renamed_columns(
     columns: Sequence[str], attributes: dict[str, str], used: set[str], report: LoadReport
 ) -> None:
-    """Header line notes for the columns read under another name, or left out."""
+    """Header line notes for the columns read under another name, left out, or repeated."""
     read_as = {column: name for name, column in attributes.items()}
-    for column in columns:
+    for column in dict.fromkeys(columns):
+        if columns.count(column) > 1:
+            report.recovered(1, f"column {column!r} appears {columns.count(column)} times: the last is read")
         if column in used or read_as.get(column) == column:
             continue
         if column in read_as:
@@ -93,7 +95,7 @@ def report_renamed_columns(
         elif attribute_name(column):
             report.recovered(1, f"column {column!r} left out: attribute {attribute_name(column)!r} is taken")
         else:
-            report.recovered(1, f"column {column!r} left out: no letter or digit to name an attribute by")
+            report.recovered(1, f"column {column!r} left out: not an attribute name (or a product field)")
 
 
 def load_generic(
