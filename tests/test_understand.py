@@ -104,6 +104,27 @@ def test_english_plurals_and_ties_between_equally_near_words() -> None:
     assert parser.parse("10001").corrected == "10001"  # numbers stand
 
 
+def test_rare_english_words_one_edit_from_a_shoppers_word() -> None:
+    vocab = {"product_type": ["Wallet", "Silk Scarf", "Fleece", "Jersey"], "colour_group": ["White"]}
+    counts = {
+        "wallet": 400,
+        "scarf": 300,
+        "silk": 200,
+        "fleece": 150,
+        "white": 900,
+        "urban": 500,
+        "jersey": 80,
+    }
+    english = {"willet": 93_490, "wallet": 9_000_000, "scurf": 13_478, "scarf": 3_000_000, "turban": 263_349,
+               "urban": 30_000_000, "silks": 300_000, "silk": 9_000_000, "fleecy": 40_000,
+               "fleece": 2_000_000, "whiter": 400_000, "white": 90_000_000}  # fmt: skip
+    parser = QueryParser(vocab, list(vocab), lexicon=counts, english=english)
+    assert parser.parse("willet").corrected == "wallet"
+    assert parser.parse("scurf").corrected == "scarf"
+    for word in ("turban", "silks", "fleecy", "whiter"):  # urban is no product; the others are stems
+        assert parser.parse(word).corrected == word
+
+
 def test_synonyms_inside_phrases_and_never_corrected() -> None:
     vocab = {"product_type": ["T-shirt", "Shirt"], "index_group": ["Baby/Children"]}
     parser = QueryParser(vocab, list(vocab), english={})

@@ -30,6 +30,7 @@ SHOPPER_NOUNS = COLOUR_WORDS | AUDIENCE_WORDS | PRODUCT_NOUNS
 RARER = 30
 KNOWN_MIN = 5  # a word fewer product texts hold may itself be a misspelling
 COMMON_ENGLISH = 1_000_000  # corpus count: a plural of a word this common is a word ("mary janes")
+RARE_ENGLISH = 500_000  # corpus count under which an English word may be a typo of a shopper's word
 COMMON = 100  # product texts: among equally near words, those this common first
 ENGLISH_RESOURCE = ("symspellpy", "frequency_dictionary_en_82_765.txt")
 
@@ -55,6 +56,10 @@ def english_words() -> Mapping[str, Any]:
     return dict(zip(tokens[::2], tokens[1::2], strict=True))  # counts as read: parsed when asked for
 
 
+def shared_prefix(a: str, b: str) -> int:
+    return sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False)))
+
+
 def english_count(english: Mapping[str, Any], word: str) -> int:
     value = english.get(word)
     return int(value) if value is not None else 0
@@ -78,6 +83,7 @@ class Speller:
         self.english = english_words() if english is None else english
         self.protected = set(protected)
         self._surface: list[str] | None = None
+        self._nouns: list[str] | None = None
 
     @property
     def surface(self) -> list[str]:
@@ -100,12 +106,40 @@ class Speller:
             return True
         return raw in self.english or english_count(self.english, word) >= COMMON_ENGLISH
 
+    def mistaken_for(self, raw: str) -> list[str]:
+        """What a rare English word no product text holds is a typo of: the shoppers' words (colours,
+        audiences, products) one edit away that product texts hold and English uses RARER times
+        as often, that are not its stem ("willet": wallet; "scurf": scarf; not "turban": urban is
+        no product, nor "silks", "fleecy": silk, fleece)."""
+        own = english_count(self.english, raw)
+        if len(raw) < 5 or not raw.isalpha() or self.frequency(raw) or own >= RARE_ENGLISH:
+            return []
+        if self._nouns is None:
+            self._nouns = sorted(
+                w for w in self.lexicon if w in SHOPPER_NOUNS or singular(w) in SHOPPER_NOUNS
+            )
+        near = process.extract(
+            raw, self._nouns, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
+        )
+        return sorted(
+            w
+            for w, _, _ in near
+            if w != raw
+            and english_count(self.english, w) >= RARER * max(own, 1)
+            and shared_prefix(w, raw) < min(len(w), len(raw)) - 1
+        )
+
     def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
         """The words nearest to `raw` (typed), as the catalog or English spells them, and the
         distance; ([word], 0) when `word` (its canonical form) stands as it is."""
         limit = allowed_typos(raw)
-        if not limit or self.known(raw, word):
+        if not limit:
             return [word], 0
+        if self.known(raw, word):
+            mistaken = (
+                [] if word in self.canonical or {raw, word} & self.protected else self.mistaken_for(raw)
+            )
+            return (mistaken, 1) if mistaken else ([word], 0)
         found = process.extract(
             raw, self.surface, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
         )
