@@ -109,8 +109,9 @@ def test_type_a_query_see_suggestions_then_results(page: Any) -> None:
     page.press("#q", "Enter")
     page.wait_for_selector("#results .card")
     titles = _titles(page)
-    # the query names a product type the retrievers agree on: the page keeps to it (duplicates once)
-    assert len(titles) >= 8 and all("Jeans" in t for t in titles)
+    # the query names a product type: it leads the page (the shop preset ranks by it, it does not
+    # filter by it: a filter did harm on the judged sets), duplicates shown once
+    assert all("Jeans" in t for t in titles[:6]) and sum("Jeans" in t for t in titles) >= 8
     assert "q=blue+denim+jeans+for+men" in page.url  # the search is in the address: back and share work
     loaded = "() => (document.querySelector('#results .card img') || {}).naturalWidth > 0"
     page.wait_for_function(loaded)  # photos load lazily: wait for the first, then it must have pixels

@@ -36,7 +36,7 @@ def test_lists_expand_into_named_configurations() -> None:
     request = hybrid.request("black dress", 100).resolved()  # a configuration is a name and a request
     assert request.query == "black dress" and request.page.k == 100 and request.preset == "shop"
     assert request.retrieval.rrf_k == 60 and request.retrieval.weights == {"dense": 2.0}
-    assert request.retrieval.mode == "hybrid" and request.ranker is None  # the rest from the preset
+    assert request.retrieval.mode == "hybrid" and request.ranker == "fashion-rank"  # the rest from the preset
     plain = grid_from_dict({"preset": "plain", "config": [{"name": "a"}]}).config("a")
     assert plain.request("q", 10).resolved().arrangement.collapse is False
     # the cache key ignores the name but not the settings

@@ -45,6 +45,12 @@ class FieldMapping:
     text_attributes: tuple[str, ...] | None = None
     numeric_attributes: tuple[str, ...] = field(default=())
 
+    def claiming_named_columns(self, columns: Sequence[str]) -> FieldMapping:
+        """Unset fields (None) read the column of their own name when the file has one: a column
+        "price" is the price, "description" the description. A field set to "" stays unread."""
+        named = {f: f for f in _SCALAR_FIELDS if getattr(self, f) is None and f in columns}
+        return replace(self, **named) if named else self  # type: ignore[arg-type]
+
     def used_columns(self) -> set[str]:
         return {c for c in (getattr(self, f) for f in _SCALAR_FIELDS) if c}
 
@@ -121,7 +127,7 @@ class FieldMapping:
                 names = tuple(v.strip() for v in value.split(",") if v.strip())
                 updates[key] = {n: n for n in names} if key == "attributes" else names
             elif key in _SCALAR_FIELDS:
-                updates[key] = value.strip() or None
+                updates[key] = value.strip()  # "" (as in `image=`): leave the field unread
             else:
                 raise MappingError(
                     f"unknown product field {key!r}; use one of {[*_SCALAR_FIELDS, 'attributes']}"

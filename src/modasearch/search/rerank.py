@@ -81,7 +81,7 @@ def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tup
 @functools.lru_cache(maxsize=4096)  # keyed by the whole text: a few KB each
 def word_set(text: str) -> frozenset[str]:
     """A product text's words, singular (cached: the same products come back query after query)."""
-    return frozenset(words(text))
+    return frozenset(map(singular, set(tokens(text))))  # each distinct word made singular once
 
 
 def candidate_features(

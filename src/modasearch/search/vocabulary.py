@@ -16,7 +16,10 @@ queries (benchmarks/judged/), from general knowledge, and for far more occasions
 
 from __future__ import annotations
 
+import functools
 
+
+@functools.lru_cache(maxsize=1 << 16)  # product texts repeat a small vocabulary
 def singular(word: str) -> str:
     """A light English singular: dresses -> dress, trousers -> trouser, accessories -> accessory."""
     if len(word) > 4 and word.endswith("ies"):

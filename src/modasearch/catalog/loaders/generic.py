@@ -111,6 +111,7 @@ def load_generic(
     mapping = mapping or FieldMapping()
     report = LoadReport(source=str(path))
     columns, rows = read_rows(path, report)
+    mapping = mapping.claiming_named_columns(columns)
     try:
         mapping.check_columns(columns)
         attribute_columns = mapping.resolve_attributes(columns)
