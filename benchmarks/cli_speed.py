@@ -42,7 +42,7 @@ def main() -> None:
             query = QUERIES[i % len(QUERIES)]
             command = [exe, "search", str(args.index), query, "--json"] + (["--mode", mode] if mode else [])
             times.append(wall(command))
-        label = mode or "default preset (shop: hybrid, spelling, synonyms, type filter)"
+        label = mode or "default preset (shop: hybrid, spelling, synonyms, fashion-rank, collapse)"
         rows.append(f"| {label} | {statistics.median(times):.2f} | {max(times):.2f} |")
     body = f"""## Command line: `modasearch search` wall time
 

@@ -5,7 +5,9 @@ demo index. The project's schemathesis.toml says where a status depends on what 
 
 from __future__ import annotations
 
+import collections
 import itertools
+import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +26,8 @@ from modasearch.api import create_app  # noqa: E402
 from modasearch.api.settings import ApiSettings  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parents[1] / "schemathesis.toml"
-EXAMPLES = 60  # per operation and mode: over 1,000 requests in all
+# per operation and mode: over 1,000 requests in all; MODASEARCH_FUZZ_EXAMPLES=300 for a longer run
+EXAMPLES = int(os.environ.get("MODASEARCH_FUZZ_EXAMPLES", "60"))
 
 
 def fuzzer(operation: Any, mode: Any, statuses: list[int], failures: list[str]) -> Callable[[], None]:
@@ -54,5 +57,7 @@ def test_every_check_passes(demo_engine: Engine) -> None:
             fuzzer(operation, mode, statuses, failures)()
         except Unsatisfiable:  # no invalid request exists (an operation without parameters)
             assert mode == schemathesis.GenerationMode.NEGATIVE
+    counts = dict(sorted(collections.Counter(statuses).items()))
+    print(f"schemathesis: {len(operations)} operations, {len(statuses)} requests, statuses {counts}")
     assert failures == [], f"{len(failures)} failed checks; the first: {failures[0]}"
     assert len(statuses) >= 1000 and 422 in statuses and 200 in statuses  # it really ran, both ways

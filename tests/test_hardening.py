@@ -71,6 +71,14 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
             None,
         ),
         ("POST", "/search", b'{"query": "\xff\xfe"}', None),
+        # JSON's true is no count, no number, and 1 no boolean (a longer schemathesis run found these)
+        ("POST", "/search", '{"query": "dress", "facets": {"limit": true}}', None),
+        ("POST", "/search", '{"query": "dress", "page": {"k": 10.5}}', None),
+        ("POST", "/search", '{"query": "dress", "arrangement": {"collapse": 1}}', None),
+        ("POST", "/search", '{"query": "dress", "understanding": {"synonyms": true}}', None),
+        ("POST", "/products", '{"products": [{"id": "z6", "title": "x", "price": true}]}', None),
+        ("POST", "/search", '{"query": "dress", "filters": {"year": {"gte": null}}}', None),
+        ("POST", "/search", '{"query": "dress", "filters": {"year": {}}}', None),
     ],
 )
 def test_bad_input_is_a_clear_4xx(
@@ -82,6 +90,22 @@ def test_bad_input_is_a_clear_4xx(
     response = client.request(method, path.replace("ID", product), content=body, params=params, headers=WRITE)
     assert 400 <= response.status_code < 500 and response.json()["error"], response.text
     assert client.get("/health").status_code == 200  # the connection and the server go on
+
+
+def test_a_whole_number_written_with_a_point_is_a_count(client: TestClient) -> None:
+    """JSON Schema's integer takes 10.0 (schemathesis sends it): the same page as 10."""
+    ten = client.post("/search", json={"query": "shirt", "page": {"k": 10.0}})
+    assert ten.status_code == 200 and len(ten.json()["hits"]) == 10
+
+
+def test_every_page_the_schema_allows_is_answered(client: TestClient) -> None:
+    """offset <= 10,000 with k <= 1,000 let a schema-valid page pass the 10,000th result (a 422 the
+    document could not tell): offset now stops at 9,000."""
+    deepest = client.post("/search", json={"query": "shirt", "page": {"k": 1000, "offset": 9000}})
+    assert deepest.status_code == 200 and deepest.json()["hits"] == []
+    assert client.post("/search", json={"query": "shirt", "page": {"offset": 9001}}).status_code == 422
+    photo = client.post("/search/image", files={"file": ("a.png", b"x")}, data={"k": "413", "offset": "9500"})
+    assert photo.status_code == 422 and "offset" in photo.text
 
 
 def test_transport_errors_are_the_documented_ones(client: TestClient) -> None:

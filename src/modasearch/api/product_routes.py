@@ -19,7 +19,7 @@ from modasearch.api.schemas import (
     search_response,
 )
 from modasearch.api.search_routes import ERRORS, filters_param, json_response
-from modasearch.search.request import MAX_DEPTH
+from modasearch.search.request import MAX_OFFSET
 
 router = APIRouter(tags=["products"])
 ServiceDep = Annotated[Service, Depends(service)]
@@ -49,7 +49,7 @@ def similar(
     product_id: str,
     svc: ServiceDep,
     k: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
-    offset: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     by: Annotated[str, Query(pattern="^(auto|image|text|fused)$")] = "auto",
     variants: Annotated[bool, Query(description="Include the product's own colour variants.")] = False,
     filters: Annotated[str | None, Query(description="A JSON object of filters.")] = None,

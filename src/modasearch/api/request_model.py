@@ -10,14 +10,37 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from modasearch.search.request import SearchRequest
 
 _MODELS: dict[type, type[BaseModel]] = {}
 
 
-FLOAT = typing.Annotated[float, Field(allow_inf_nan=False)]  # an option's number (its bounds apply)
+# An option's number, boolean or count as JSON Schema reads it: no coercion (true is no number, 1
+# no boolean, "5" no count; 10.0 is 10); its bounds apply.
+FLOAT = typing.Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+
+def json_integer(value: Any) -> Any:
+    """JSON Schema's integer: 10 and 10.0, not true, "10" or 10.5."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be an integer")
+    return value
+
+
+SCALARS: dict[Any, Any] = {float: FLOAT, bool: typing.Annotated[bool, Strict()]}
 # A filter's number, as JSON writes one: not a boolean, not a string (no coercion), finite.
 Number = typing.Annotated[int, Strict()] | typing.Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
@@ -29,19 +52,34 @@ class Range(BaseModel):
     gt: Number | None = None
     lt: Number | None = None
 
+    @field_validator("gte", "lte", "gt", "lt", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        if value is None:  # a bound left out is absent, as the document says, not null
+            raise ValueError("a bound is a number; leave it out for none")
+        return value
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Range:
+        if self.gte is None and self.lte is None and self.gt is None and self.lt is None:
+            raise ValueError("a range needs at least one of gte, lte, gt, lt")
+        return self
+
 
 FilterValue = str | Number | list[str | Number] | Range
 Filters = dict[str, FilterValue]
 FIELD_TYPES: dict[str, Any] = {"filters": Filters | None, "weights": dict[str, Number] | None}
 
 
-def _api_type(name: str, annotation: Any, choices: tuple[str, ...] | None) -> Any:
+def _api_type(name: str, annotation: Any, choices: tuple[str, ...] | None, bounds: dict[str, Any]) -> Any:
     if name in FIELD_TYPES:
         return FIELD_TYPES[name]
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if annotation is int:  # bounds inside, before the check, so that the schema shows them
+        return typing.Annotated[int, Field(**bounds), BeforeValidator(json_integer)]
     if origin in (Union, types.UnionType):
-        parts = [_api_type(name, a, choices) for a in args]
+        parts = [_api_type(name, a, choices, bounds) for a in args]
         return Union[tuple(parts)]  # noqa: UP007 - built from a list
     if choices and annotation is str:
         return Literal[choices]
@@ -49,8 +87,8 @@ def _api_type(name: str, annotation: Any, choices: tuple[str, ...] | None) -> An
         return model_of(annotation)  # type: ignore[arg-type]
     if origin is tuple:
         return list[args[0]]  # type: ignore[valid-type]
-    if annotation is float:
-        return FLOAT
+    if annotation in SCALARS:
+        return SCALARS[annotation]
     if origin is Mapping:
         return dict[args[0], args[1]]  # type: ignore[valid-type]
     return annotation
@@ -66,8 +104,10 @@ def model_of(cls: type) -> type[BaseModel]:
         meta = f.metadata
         if meta.get("api") is False:
             continue
-        annotation = _api_type(f.name, hints[f.name], meta.get("choices"))
         bounds = {k: meta[k] for k in ("ge", "le", "max_length") if k in meta}
+        annotation = _api_type(f.name, hints[f.name], meta.get("choices"), bounds)
+        if _holds_int(hints[f.name]):
+            bounds = {}  # they are in the type
         default = f.default
         if dataclasses.is_dataclass(default):
             info = Field(default_factory=model_of(type(default)), description=meta.get("description"))
@@ -96,6 +136,10 @@ def to_dataclass(cls: type, data: Mapping[str, Any]) -> Any:
             value = tuple(value)
         values[f.name] = value
     return cls(**values)
+
+
+def _holds_int(annotation: Any) -> bool:
+    return annotation is int or any(_holds_int(a) for a in typing.get_args(annotation))
 
 
 def _is_tuple(annotation: Any) -> bool:

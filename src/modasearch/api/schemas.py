@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from modasearch.catalog.product import RESERVED_NAMES, Product, is_attribute_name
 from modasearch.search.facets import FacetResult
@@ -99,7 +99,7 @@ class ProductIn(BaseModel):
         {}, description="Names of letters, digits, spaces, '_' and '-' (not starting with '_')."
     )
     group_id: str | None = Field(None, max_length=200)
-    price: float | None = None
+    price: Annotated[float, Strict()] | None = None  # a number as JSON writes it: not true, not "9"
     image: str | None = Field(None, description="A path relative to the catalog's image folder.")
 
     @field_validator("id", "title")

@@ -21,7 +21,7 @@ from modasearch.api.schemas import (
 )
 from modasearch.search.facets import FACET_LIMIT
 from modasearch.search.paging import MAX_QUERY_CHARS
-from modasearch.search.request import MAX_DEPTH, MAX_K, from_flat
+from modasearch.search.request import MAX_K, MAX_OFFSET, from_flat
 from modasearch.search.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS
 
 router = APIRouter(tags=["search"])
@@ -71,7 +71,7 @@ def search_image(
     text_weight: Annotated[float, Form(ge=0, le=1, allow_inf_nan=False)] = 0.3,
     filters: Annotated[str | None, Form(description="A JSON object of filters.")] = None,
     k: Annotated[int, Form(ge=1, le=MAX_K)] = 10,
-    offset: Annotated[int, Form(ge=0, le=MAX_DEPTH)] = 0,
+    offset: Annotated[int, Form(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """Products that look like the uploaded photo (the content is checked, not the declared type)."""
     cap = svc.settings.max_upload_bytes

@@ -18,9 +18,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_BYTES = 20 * 2**20
 MAX_PIXELS = 40_000_000  # 6300 x 6300; a 20000 x 20000 photo (or a bomb claiming it) is refused
-# PNG and WebP decode at full size (JPEG decodes at 1/2 to 1/8 scale, see DECODE_SIDE): their cap keeps
-# any decode within 300 ms and 200 MB on 2 cores (benchmarks/hostile_images.py: 16 MP of WebP noise took 1 s)
-FULL_DECODE_PIXELS = 6_000_000
+# PNG and WebP decode at full size (JPEG decodes at 1/2 to 1/8 scale, see DECODE_SIDE): their caps keep
+# any decode within 300 ms and 200 MB on 2 cores (benchmarks/hostile_images.py: 5.8 MP of WebP noise
+# took 300-330 ms, 16 MP 1 s; PNG's 10 MB of noise 120 ms)
+FULL_DECODE_PIXELS = {"PNG": 6_000_000, "WEBP": 4_000_000}
 MAX_ASPECT = 20  # a 1 x 39,999,000 "photo" is no product photo
 DECODE_SIDE = 512  # the largest side anything needs (thumbnails are 480): photos are reduced to it
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
@@ -74,7 +75,7 @@ def open_image(
                     f"{name}: {image.format} images are not supported; use {', '.join(FORMATS)}", "type"
                 )
             width, height = image.size
-            cap = max_pixels if image.format == "JPEG" else min(max_pixels, FULL_DECODE_PIXELS)
+            cap = min(max_pixels, FULL_DECODE_PIXELS.get(image.format, max_pixels))
             if width * height > cap:
                 raise ImageError(
                     f"{name}: {width}x{height} pixels is over the {cap / 1e6:.0f} megapixel limit "

@@ -22,6 +22,7 @@ from modasearch.search.paging import MAX_QUERY_CHARS, QueryError
 
 MAX_K = 1000
 MAX_DEPTH = 10_000  # deepest result a page may reach (offset + k)
+MAX_OFFSET = MAX_DEPTH - MAX_K  # every page the bounds allow ends within MAX_DEPTH
 
 
 def option(default: Any = None, description: str = "", **bounds: Any) -> Any:
@@ -135,7 +136,7 @@ class Arrangement:
 @dataclass(frozen=True)
 class Page:
     k: int = option(10, "Results per page.", ge=1, le=MAX_K)
-    offset: int = option(0, "Results skipped before this page.", ge=0, le=MAX_DEPTH)
+    offset: int = option(0, "Results skipped before this page.", ge=0, le=MAX_OFFSET)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ class Speller:
         self.protected = set(protected)
         self._surface: list[str] | None = None
         self._nouns: list[str] | None = None
+        # a typo is looked up against ~100,000 words: shoppers repeat their typos, so keep the answers
+        self.candidates = functools.lru_cache(maxsize=4096)(self._candidates)
 
     @property
     def surface(self) -> list[str]:
@@ -129,7 +131,7 @@ class Speller:
             and shared_prefix(w, raw) < min(len(w), len(raw)) - 1
         )
 
-    def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
+    def _candidates(self, raw: str, word: str) -> tuple[list[str], int]:
         """The words nearest to `raw` (typed), as the catalog or English spells them, and the
         distance; ([word], 0) when `word` (its canonical form) stands as it is."""
         limit = allowed_typos(raw)
