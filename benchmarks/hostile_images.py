@@ -76,7 +76,7 @@ def hostile() -> dict[str, bytes]:
         "PNG 1600x1600 noise RGBA": encoded(noise(1600, 1600).convert("RGBA"), "PNG"),
         "WebP 4000x4000 noise": encoded(noise(4000, 4000), "WEBP", quality=50),
         "WebP 2400x2400 noise": encoded(noise(2400, 2400), "WEBP", quality=50),
-        "WebP 2000x2000 noise": encoded(noise(2000, 2000), "WEBP", quality=50),
+        "WebP 2048x2048 noise (the cap)": encoded(noise(2048, 2048), "WEBP", quality=50),
         "WebP animated 6 x 800x800": encoded(frames[0], "WEBP", save_all=True, append_images=frames[1:]),
         "PNG animated 6 x 800x800": encoded(frames[0], "PNG", save_all=True, append_images=frames[1:]),
     }

@@ -38,7 +38,7 @@ def neighbours(letter: str) -> str:
 
 
 def mistype(word: str, kind: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 1)  # people keep the first letter; the last is kept for plurals
+    i = rng.randrange(1, len(word) - 1)  # people keep the first letter
     if kind == "left out":
         return word[:i] + word[i + 1 :]
     if kind == "swapped":

@@ -73,12 +73,14 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         ("POST", "/search", b'{"query": "\xff\xfe"}', None),
         # JSON's true is no count, no number, and 1 no boolean (a longer schemathesis run found these)
         ("POST", "/search", '{"query": "dress", "facets": {"limit": true}}', None),
-        ("POST", "/search", '{"query": "dress", "page": {"k": 10.5}}', None),
+        ("POST", "/search", '{"query": "dress", "page": {"k": "10"}}', None),
+        ("POST", "/search", '{"query": "dress", "page": {"k": true}}', None),
+        ("POST", "/recommendations", '{"k": true}', None),
         ("POST", "/search", '{"query": "dress", "arrangement": {"collapse": 1}}', None),
         ("POST", "/search", '{"query": "dress", "understanding": {"synonyms": true}}', None),
         ("POST", "/products", '{"products": [{"id": "z6", "title": "x", "price": true}]}', None),
-        ("POST", "/search", '{"query": "dress", "filters": {"year": {"gte": null}}}', None),
-        ("POST", "/search", '{"query": "dress", "filters": {"year": {}}}', None),
+        ("POST", "/search", '{"query": "dress", "filters": {"year": {"gte": null, "lte": 2020}}}', None),
+        ("POST", "/products", '{"products": [{"id": "z7", "title": "x", "price": -3}]}', None),
     ],
 )
 def test_bad_input_is_a_clear_4xx(
@@ -207,3 +209,22 @@ def test_columns_that_are_no_attribute_names_are_renamed_or_left_out_and_reporte
     ]
     with pytest.raises(CatalogError, match=r"attribute names \['__proto__'\] are not allowed"):
         load_generic(path, FieldMapping(attributes={"__proto__": "colour"}))
+
+
+def test_a_column_named_after_a_product_field_is_that_field_and_reported(tmp_path: Path) -> None:
+    """The last round reserved product-field names for attributes and so dropped a plain catalog's
+    `price` and `description` columns without a word (a default mapping leaves them unset)."""
+    from modasearch.catalog.loaders.generic import load_generic
+    from modasearch.catalog.mapping import FieldMapping
+
+    path = tmp_path / "shop.csv"
+    path.write_text("id,title,price,description,colour\n1,Red Dress,9.5,Linen midi,Red\n", encoding="utf-8")
+    catalog, report = load_generic(path)
+    product = catalog.products[0]
+    assert (product.price, product.description, product.attributes) == (9.5, "Linen midi", {"colour": "Red"})
+    assert sorted(i.reason for i in report.issues) == [
+        "column 'description' read as the product's description (`description=` leaves it unread)",
+        "column 'price' read as the product's price (`price=` leaves it unread)",
+    ]
+    unread, _ = load_generic(path, FieldMapping().with_pairs(["price="]))
+    assert unread.products[0].price is None and "price" not in unread.products[0].attributes

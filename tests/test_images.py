@@ -80,9 +80,9 @@ def test_enormous_images_and_bombs_are_refused_before_decoding() -> None:
     with pytest.raises(ImageError, match="7000x7000 pixels is over the 6 megapixel limit for PNG"):
         open_image(big)
     webp = _bytes(Image.new("RGB", (2100, 2100)), "WEBP")  # WebP decodes at full size: a lower cap
-    with pytest.raises(ImageError, match="2100x2100 pixels is over the 4 megapixel limit for WEBP"):
+    with pytest.raises(ImageError, match=r"2100x2100 pixels is over the 4\.2 megapixel limit for WEBP"):
         open_image(webp)
-    assert open_image(_bytes(Image.new("RGB", (1990, 1990)), "WEBP")).size == (512, 512)
+    assert open_image(_bytes(Image.new("RGB", (2048, 2048)), "WEBP")).size == (512, 512)
     bomb = _bytes(Image.new("1", (20000, 20000)), "PNG")  # a few KB that decode to 400 megapixels
     assert len(bomb) < 2**20
     with pytest.raises(ImageError, match="decompression bomb"):

@@ -99,7 +99,7 @@ class ProductIn(BaseModel):
         {}, description="Names of letters, digits, spaces, '_' and '-' (not starting with '_')."
     )
     group_id: str | None = Field(None, max_length=200)
-    price: Annotated[float, Strict()] | None = None  # a number as JSON writes it: not true, not "9"
+    price: Annotated[float, Strict(), Field(ge=0)] | None = None  # as JSON writes it: not true, not "9"
     image: str | None = Field(None, description="A path relative to the catalog's image folder.")
 
     @field_validator("id", "title")

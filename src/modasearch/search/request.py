@@ -136,7 +136,9 @@ class Arrangement:
 @dataclass(frozen=True)
 class Page:
     k: int = option(10, "Results per page.", ge=1, le=MAX_K)
-    offset: int = option(0, "Results skipped before this page.", ge=0, le=MAX_OFFSET)
+    offset: int = option(
+        0, "Results skipped before this page (no page reaches past the 10,000th result).", ge=0, le=MAX_OFFSET
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ RARER = 30
 KNOWN_MIN = 5  # a word fewer product texts hold may itself be a misspelling
 COMMON_ENGLISH = 1_000_000  # corpus count: a plural of a word this common is a word ("mary janes")
 RARE_ENGLISH = 500_000  # corpus count under which an English word may be a typo of a shopper's word
+ANSWERS = 4096  # typos whose corrections a speller keeps
 COMMON = 100  # product texts: among equally near words, those this common first
 ENGLISH_RESOURCE = ("symspellpy", "frequency_dictionary_en_82_765.txt")
 
@@ -85,7 +86,7 @@ class Speller:
         self._surface: list[str] | None = None
         self._nouns: list[str] | None = None
         # a typo is looked up against ~100,000 words: shoppers repeat their typos, so keep the answers
-        self.candidates = functools.lru_cache(maxsize=4096)(self._candidates)
+        self._answers: dict[tuple[str, str], tuple[list[str], int]] = {}
 
     @property
     def surface(self) -> list[str]:
@@ -130,6 +131,16 @@ class Speller:
             and english_count(self.english, w) >= RARER * max(own, 1)
             and shared_prefix(w, raw) < min(len(w), len(raw)) - 1
         )
+
+    def candidates(self, raw: str, word: str) -> tuple[list[str], int]:
+        """`_candidates`, kept for the next time (at most ANSWERS of them: then it starts over)."""
+        key = (raw, word)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= ANSWERS:
+                self._answers.clear()
+            found = self._answers[key] = self._candidates(raw, word)
+        return list(found[0]), found[1]
 
     def _candidates(self, raw: str, word: str) -> tuple[list[str], int]:
         """The words nearest to `raw` (typed), as the catalog or English spells them, and the

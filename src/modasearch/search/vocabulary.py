@@ -19,9 +19,13 @@ from __future__ import annotations
 import functools
 
 
-@functools.lru_cache(maxsize=1 << 16)  # product texts repeat a small vocabulary
 def singular(word: str) -> str:
     """A light English singular: dresses -> dress, trousers -> trouser, accessories -> accessory."""
+    return _singular(word) if len(word) <= 40 else _singular.__wrapped__(word)  # no long words kept
+
+
+@functools.lru_cache(maxsize=1 << 16)  # product texts repeat a small vocabulary
+def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):

@@ -111,7 +111,10 @@ def load_generic(
     mapping = mapping or FieldMapping()
     report = LoadReport(source=str(path))
     columns, rows = read_rows(path, report)
-    mapping = mapping.claiming_named_columns(columns)
+    claimed = mapping.claiming_named_columns(columns)
+    for name in claimed.used_columns() - mapping.used_columns():
+        report.recovered(1, f"column {name!r} read as the product's {name} (`{name}=` leaves it unread)")
+    mapping = claimed
     try:
         mapping.check_columns(columns)
         attribute_columns = mapping.resolve_attributes(columns)
