@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from modasearch.api.deps import Service, service
 from modasearch.api.product_routes import NOT_FOUND, ServiceDep, product_or_404
-from modasearch.api.request_model import Filters, json_integer, plain_filters
+from modasearch.api.request_model import Filters, json_int, plain_filters
 from modasearch.api.schemas import MAX_PAGE, SearchResponse, search_response
 from modasearch.api.search_routes import ERRORS, filters_param, json_response
 from modasearch.index.types import point_id
@@ -60,7 +60,7 @@ class RecommendationRequest(BaseModel):
     likes: list[ProductId] = Field([], max_length=MAX_IDS, description="Liked products (no login needed).")
     dislikes: list[ProductId] = Field([], max_length=MAX_IDS, description="Products to steer away from.")
     exclude: list[ProductId] = Field([], max_length=MAX_IDS, description="Products not to show.")
-    k: Annotated[int, Field(ge=1, le=MAX_PAGE), BeforeValidator(json_integer)] = 12
+    k: json_int(ge=1, le=MAX_PAGE) = 12  # type: ignore[valid-type]
     filters: Filters | None = None
 
 

@@ -33,16 +33,21 @@ FLOAT = typing.Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
 def json_integer(value: Any) -> Any:
     """JSON Schema's integer: 10 and 10.0, not true, "10" or 10.5."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be an integer")
-    if isinstance(value, float) and not value.is_integer():
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole:
         raise ValueError("must be an integer")
     return value
 
 
+def json_int(**bounds: Any) -> Any:
+    """An integer field as JSON Schema reads it, its bounds inside (before the check, so that the
+    document shows them)."""
+    return typing.Annotated[int, Field(**bounds), BeforeValidator(json_integer)]
+
+
 SCALARS: dict[Any, Any] = {float: FLOAT, bool: typing.Annotated[bool, Strict()]}
 # A filter's number, as JSON writes one: not a boolean, not a string (no coercion), finite.
-Number = typing.Annotated[int, Strict()] | typing.Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Number = typing.Annotated[int, Strict()] | FLOAT
 
 
 class Range(BaseModel):
@@ -76,8 +81,8 @@ def _api_type(name: str, annotation: Any, choices: tuple[str, ...] | None, bound
         return FIELD_TYPES[name]
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if annotation is int:  # bounds inside, before the check, so that the schema shows them
-        return typing.Annotated[int, Field(**bounds), BeforeValidator(json_integer)]
+    if annotation is int:
+        return json_int(**bounds)
     if origin in (Union, types.UnionType):
         parts = [_api_type(name, a, choices, bounds) for a in args]
         return Union[tuple(parts)]  # noqa: UP007 - built from a list

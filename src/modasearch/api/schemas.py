@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from modasearch.catalog.product import RESERVED_NAMES, Product, is_attribute_name
+from modasearch.catalog.product import Product, attribute_names_problem
 from modasearch.search.facets import FacetResult
 from modasearch.search.request import DEFAULT_PRESET, PRESETS
 from modasearch.search.results import SearchHit, SearchResults
@@ -121,12 +121,9 @@ class ProductIn(BaseModel):
     @field_validator("attributes")
     @classmethod
     def _attribute_names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        bad = [name for name in value if not is_attribute_name(name)]
-        if bad:
-            raise ValueError(
-                f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-', "
-                f"and none of {sorted(RESERVED_NAMES)}"
-            )
+        problem = attribute_names_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     def to_product(self) -> Product:

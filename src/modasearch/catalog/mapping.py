@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from modasearch.catalog.product import RESERVED_NAMES, is_attribute_name
+from modasearch.catalog.product import attribute_names_problem, is_attribute_name
 
 _SCALAR_FIELDS = ("id", "title", "description", "image", "group_id", "price")
 _NOT_IN_NAMES = re.compile(r"[^\w -]+")
@@ -64,12 +64,9 @@ class FieldMapping:
                 raise MappingError(
                     f"attribute column(s) {missing} not in the file; columns are {list(columns)}"
                 )
-            bad = [a for a in self.attributes if not is_attribute_name(a)]
-            if bad:
-                raise MappingError(
-                    f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-', "
-                    f"and none of {sorted(RESERVED_NAMES)}"
-                )
+            problem = attribute_names_problem(self.attributes)
+            if problem:
+                raise MappingError(problem)
             return dict(self.attributes)
         used = self.used_columns()
         free = [c for c in columns if c not in used]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,17 @@ RESERVED_NAMES = frozenset(
 
 def is_attribute_name(name: str) -> bool:
     return bool(ATTRIBUTE_NAME.fullmatch(name)) and name not in RESERVED_NAMES
+
+
+def attribute_names_problem(names: Iterable[str]) -> str | None:
+    """What is wrong with the attribute names a caller chose, or None."""
+    bad = [name for name in names if not is_attribute_name(name)]
+    if not bad:
+        return None
+    return (
+        f"attribute names {bad} are not allowed: use letters, digits, spaces, '_' and '-', "
+        f"and none of {sorted(RESERVED_NAMES)}"
+    )
 
 
 AttributeValue = str | int | float

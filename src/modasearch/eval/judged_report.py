@@ -14,7 +14,7 @@ import numpy as np
 from modasearch.catalog.product import Catalog
 from modasearch.eval.benchmarks.store import Benchmark
 from modasearch.eval.data import Qrels, Run
-from modasearch.eval.metrics import per_query, randomization_test
+from modasearch.eval.metrics import bootstrap_ci, per_query, randomization_test
 from modasearch.search.arrange import collapse_key
 
 METRIC = "ndcg@10"
@@ -74,10 +74,10 @@ def card_keys(catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def bootstrap(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
-    rng = np.random.default_rng(seed)
-    means = rng.choice(values, size=(RESAMPLES, len(values)), replace=True).mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+def bootstrap(values: np.ndarray) -> tuple[float, float]:
+    """The 95% percentile-bootstrap interval of the mean (eval/metrics.py), RESAMPLES resamples."""
+    estimate = bootstrap_ci(values, RESAMPLES)
+    return estimate.low, estimate.high
 
 
 def paired(a: Mapping[str, float], b: Mapping[str, float]) -> Paired:

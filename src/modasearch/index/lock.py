@@ -5,8 +5,10 @@ directory away from under the server's acknowledged writes."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from modasearch.index.manifest import IndexStateError
@@ -43,3 +45,16 @@ class IndexLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+@contextlib.contextmanager
+def held_unless_failed(directory: Path, take: bool = True) -> Iterator[IndexLock | None]:
+    """The index's lock (None when `take` is false) for opening or building it: released if that
+    fails, kept otherwise (the engine that opened holds it until it closes)."""
+    lock = IndexLock(directory).acquire() if take else None
+    try:
+        yield lock
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise

@@ -28,7 +28,7 @@ from modasearch.catalog.text import product_text
 from modasearch.index.build import BuildStats, Progress, build_index, ensure_text_indexes, index_products
 from modasearch.index.encoding import EncoderSet
 from modasearch.index.lexicon import count_words, load_lexicon, save_lexicon
-from modasearch.index.lock import IndexLock
+from modasearch.index.lock import IndexLock, held_unless_failed
 from modasearch.index.manifest import Manifest
 from modasearch.index.payload import (
     PHOTO_COLOURS,
@@ -133,15 +133,10 @@ class Engine:
             config.dense_model, config.sparse_model, bm25, image, dense_views=config.dense_views
         )
         directory = Path(directory).resolve()
-        lock = IndexLock(directory).acquire() if server is None else None  # not under a running server
-        try:
+        with held_unless_failed(directory, take=server is None) as lock:  # not under a running server
             manifest, stats = build_index(catalog, directory, encoders, server, config.batch_size, progress)
             backend = open_backend(directory, manifest)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        engine = cls(directory, manifest, backend, encoders, lock)  # models stay loaded
+            engine = cls(directory, manifest, backend, encoders, lock)  # models stay loaded
         engine.build_stats = stats
         return engine
 
@@ -154,13 +149,8 @@ class Engine:
         directory = Path(directory).resolve()
         recover(directory)
         manifest = Manifest.load(directory)
-        lock = IndexLock(directory).acquire() if manifest.backend.get("kind") == "edge" else None
-        try:
+        with held_unless_failed(directory, take=manifest.backend.get("kind") == "edge") as lock:
             return cls._opened(directory, manifest, lock, dense_model, sparse_model)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
 
     @classmethod
     def _opened(
