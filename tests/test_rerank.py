@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from modasearch.catalog import Catalog
 from modasearch.index.types import Hit
 from modasearch.search.rerank import FEATURES, PRIOR, LinearRanker, candidate_features, rerank
 from modasearch.search.roles import FieldRoles
@@ -107,3 +108,44 @@ def test_an_occasion_query_is_covered_by_what_shoppers_wear_for_it() -> None:
     assert coverage(terms, {"black", "raincoat"}) == 1.0
     assert coverage(terms, {"day", "cream"}) == 0.0
     assert coverage(query_terms("winter jacket"), {"black", "coat"}) == 0.0
+
+
+def test_word_lines_cover_as_word_sets_do(demo_catalog: Catalog) -> None:
+    """The compact word lines a snapshot keeps per product give the coverage the word sets gave, on
+    every demo product's title and text and shoppers' queries with synonyms and occasions."""
+    from modasearch.search.rerank import coverage, query_terms, word_lines
+    from modasearch.search.understand import tokens
+    from modasearch.search.vocabulary import singular
+
+    queries = ["black dress", "t shirt for men", "rainy day", "sneakers", "party frock girls", "tee"]
+    for product in demo_catalog.products:
+        payload = {"title": product.title, "text": f"{product.title}. {product.description}"}
+        title_line, text_line = word_lines(payload)
+        title = {singular(w) for w in tokens(product.title)}
+        text = title | {singular(w) for w in tokens(payload["text"])}
+        for query in queries:
+            terms = query_terms(query)
+            assert coverage(terms, title_line) == coverage(terms, title), (query, product.title)
+            assert coverage(terms, text_line) == coverage(terms, text), (query, product.title)
+
+
+def test_a_snapshot_keeps_what_was_derived_beside_its_payload() -> None:
+    from modasearch.search.state import PayloadCache
+
+    cache = PayloadCache(limit=10_000)
+    cache.put_many({"a": {"title": "Black dress"}, "b": {"title": "Red top"}})
+    payloads = cache.get_many(["a", "b"])
+    calls: list[str] = []
+
+    def derive(payload: dict[str, object]) -> tuple[str, ...]:
+        calls.append(str(payload["title"]))
+        return (str(payload["title"]).lower(),)
+
+    assert cache.derived(payloads, derive) == {"a": ("black dress",), "b": ("red top",)}
+    assert cache.derived(payloads, derive) == {"a": ("black dress",), "b": ("red top",)}
+    assert calls == ["Black dress", "Red top"]  # once per product
+    assert cache.derived({"c": {"title": "Blue"}}, derive) == {"c": ("blue",)}  # not cached: derived
+    off = PayloadCache(limit=0)  # a server index: nothing kept
+    assert off.derived({"a": {"title": "X"}}, derive) == {"a": ("x",)}
+    cache.put_many({"d": {"title": "x" * 9_600}})  # past the limit: the least recently used go
+    assert set(cache.get_many(["a", "b", "d"])) == {"d"} and cache.bytes <= 10_000

@@ -5,7 +5,6 @@ RankLib's CoordinateAscent); runs in numpy in well under a millisecond for 100 c
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence, Set
@@ -60,10 +59,28 @@ def query_terms(query: str) -> list[list[set[str]]]:
     return terms
 
 
-def coverage(terms: Sequence[Sequence[set[str]]], have: Set[str]) -> float:
+def coverage(terms: Sequence[Sequence[set[str]]], have: Set[str] | str) -> float:
+    """The share of `terms` `have` holds: a set of words, or a word line (see `word_lines`)."""
+    if isinstance(have, str):
+        return line_coverage(line_patterns(terms), have)
     if not terms:
         return 0.0
     return sum(any(option <= have for option in options) for options in terms) / len(terms)
+
+
+Patterns = list[list[tuple[str, ...]]]
+
+
+def line_patterns(terms: Sequence[Sequence[set[str]]]) -> Patterns:
+    """`terms` as the " w " each option's words are found by in a word line."""
+    return [[tuple(f" {w} " for w in option) for option in options] for options in terms]
+
+
+def line_coverage(patterns: Patterns, line: str) -> float:
+    if not patterns:
+        return 0.0
+    found = sum(any(all(p in line for p in option) for option in options) for options in patterns)
+    return found / len(patterns)
 
 
 def _matches(attributes: Mapping[str, Any], values: Sequence[tuple[str, str]]) -> float:
@@ -78,10 +95,17 @@ def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tup
     return [(f, v) for m in parse.mentions for f, v in m.values if f in fields]
 
 
-@functools.lru_cache(maxsize=4096)  # keyed by the whole text: a few KB each
-def word_set(text: str) -> frozenset[str]:
-    """A product text's words, singular (cached: the same products come back query after query)."""
-    return frozenset(map(singular, set(tokens(text))))  # each distinct word made singular once
+def word_line(words: Set[str]) -> str:
+    """Words as " w1 w2 ... ": `" w " in line` tests a word, and a line takes a tenth of the memory
+    of a set, small enough to keep for every product of a large catalog."""
+    return " " + " ".join(sorted(words)) + " "
+
+
+def word_lines(payload: Mapping[str, Any]) -> tuple[str, str]:
+    """The word lines of its title, and of its title and text (distinct words, singular)."""
+    title = set(map(singular, set(tokens(str(payload.get("title", ""))))))
+    text = set(map(singular, set(tokens(str(payload.get(TEXT_FIELD, ""))))))
+    return word_line(title), word_line(title | text)
 
 
 def candidate_features(
@@ -91,9 +115,10 @@ def candidate_features(
     parse: ParsedQuery | None,
     query: str,
     roles: FieldRoles | None = None,
+    lines: Mapping[str, tuple[str, ...]] | None = None,
 ) -> np.ndarray:
     """len(candidates) x len(FEATURES), float32. `parse` holds the mentions of fields whose role is
-    known; `roles` says which field is which."""
+    known; `roles` says which field is which; `lines`, each candidate's `word_lines` when known."""
     roles = roles or FieldRoles()
     row = {doc: i for i, doc in enumerate(candidates)}
     x = np.zeros((len(candidates), len(FEATURES)), dtype=np.float32)
@@ -104,7 +129,7 @@ def candidate_features(
                 x[row[hit.id], col["rrf"]] += 60 / (60 + rank) / max(1, len(lists))
                 if name in col:
                     x[row[hit.id], col[name]] = norm
-    terms = query_terms(query)
+    patterns = line_patterns(query_terms(query))
     wanted = {
         "type_match": mention_values(parse, (roles.product_type,) if roles.product_type else ()),
         "colour_match": mention_values(parse, roles.colours),
@@ -112,10 +137,9 @@ def candidate_features(
     }
     for doc, i in row.items():
         payload = payloads.get(doc, {})
-        title = word_set(str(payload.get("title", "")))
-        text = title | word_set(str(payload.get(TEXT_FIELD, "")))
-        x[i, col["coverage"]] = coverage(terms, text)
-        x[i, col["title_coverage"]] = coverage(terms, title)
+        title, text = lines[doc] if lines and doc in lines else word_lines(payload)
+        x[i, col["coverage"]] = line_coverage(patterns, text)
+        x[i, col["title_coverage"]] = line_coverage(patterns, title)
         attributes = payload.get("attributes") or {}
         for name, values in wanted.items():
             x[i, col[name]] = _matches(attributes, values)

@@ -29,7 +29,7 @@ from modasearch.search.cross_encoder import CrossEncoderRanker
 from modasearch.search.fusion import reciprocal_rank_fusion, weighted_score_fusion
 from modasearch.search.paging import QueryError, check_page, clean_query
 from modasearch.search.request import MAX_DEPTH, SearchRequest, check_bounds
-from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features
+from modasearch.search.rerank import PRIOR, LinearRanker, candidate_features, word_lines
 from modasearch.search.results import SearchHit, SearchResults
 from modasearch.search.understand import ParsedQuery, singular, tokens
 from modasearch.search.vocabulary import occasion_expansions, phrase_expansions
@@ -357,14 +357,16 @@ def rerank(ctx: Context, ranker: Ranker, fused: list[Hit], lists: Mapping[str, S
     t = time.perf_counter()
     ids, payloads = candidate_pool(ctx, fused)
     if isinstance(ranker, LinearRanker):
-        features = candidate_features(ids, lists, payloads, ctx.parse, ctx.retrieval_text, ctx.state.roles)
-        scores = ranker.score(features)
+        lines = ctx.state.payloads.derived({d: payloads[d] for d in ids}, word_lines)
+        parse, roles = ctx.parse, ctx.state.roles
+        features = candidate_features(ids, lists, payloads, parse, ctx.retrieval_text, roles, lines)
+        scores = ranker.score(features).tolist()
     else:
         texts = [str(payloads[d].get(TEXT_FIELD, "")) for d in ids]
-        scores = ranker.score_pairs(ctx.retrieval_text, texts)
-    order = sorted(range(len(ids)), key=lambda i: (-float(scores[i]), i))  # ties: the fused order
+        scores = ranker.score_pairs(ctx.retrieval_text, texts).tolist()
+    order = sorted(range(len(ids)), key=lambda i: (-scores[i], i))  # ties: the fused order
     ctx.timed("rerank", t)
-    return [Hit(ids[i], float(scores[i]), {}) for i in order]
+    return [Hit(ids[i], scores[i], {}) for i in order]
 
 
 def candidate_pool(ctx: Context, fused: list[Hit]) -> tuple[list[str], dict[str, dict[str, Any]]]:

@@ -21,23 +21,24 @@ from modasearch.search.roles import FieldRoles, field_roles
 from modasearch.search.understand import QueryParser
 
 NOT_FACETED = ("group_id",)  # keyword fields whose values are ids, not choices
-PAYLOAD_BYTES = 64 * 2**20  # of product texts a snapshot keeps for the requests after it
+PAYLOAD_BYTES = 96 * 2**20  # of product texts (and word lines) a snapshot keeps for later requests
 
 
 class PayloadCache:
-    """The payloads requests fetched, least recently used out first once their texts pass `limit`
-    bytes; a snapshot's own, so a write (a new snapshot) starts afresh. Only for an index this process
-    alone writes to (embedded): a server's other workers would not start afresh on a write here."""
+    """The payloads requests fetched, and what a re-ranker derived from each (its word lines), least
+    recently used out first once their texts pass `limit` bytes; a snapshot's own, so a write (a new
+    snapshot) starts afresh. Only for an index this process alone writes to (embedded): a server's
+    other workers would not start afresh on a write here."""
 
     def __init__(self, limit: int = PAYLOAD_BYTES) -> None:
         self.limit = limit
         self.bytes = 0
-        self._items: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
+        self._items: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def get_many(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         with self._lock:
-            found = {i: self._items[i][0] for i in ids if i in self._items}
+            found = {i: self._items[i].payload for i in ids if i in self._items}
             for i in found:
                 self._items.move_to_end(i)
         return found
@@ -47,13 +48,44 @@ class PayloadCache:
             return
         with self._lock:
             for key, payload in payloads.items():
-                size = 256 + sum(len(v) for v in payload.values() if isinstance(v, str))
-                old = self._items.pop(key, None)
-                self.bytes += size - (old[1] if old else 0)
-                self._items[key] = (payload, size)
-            while self.bytes > self.limit and self._items:
-                _, (_, size) = self._items.popitem(last=False)
-                self.bytes -= size
+                entry = _Entry(payload, 256 + sum(len(v) for v in payload.values() if isinstance(v, str)))
+                self._replace(key, entry)
+            self._evict()
+
+    def derived(
+        self, payloads: Mapping[str, dict[str, Any]], compute: Callable[[dict[str, Any]], tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        """`compute(payload)` for each product, kept beside a cached payload (its size counted) so the
+        next request that sees the product does not derive it again."""
+        with self._lock:
+            entries = {i: self._items.get(i) for i in payloads}
+            found = {i: e.derived for i, e in entries.items() if e is not None and e.derived is not None}
+        made = {i: compute(p) for i, p in payloads.items() if i not in found}
+        if made and self.limit:
+            with self._lock:
+                for i, value in made.items():
+                    entry = self._items.get(i)
+                    if entry is not None and entry.payload is payloads[i] and entry.derived is None:
+                        self._replace(i, _Entry(entry.payload, entry.size + sum(map(len, value)), value))
+                self._evict()
+        return found | made
+
+    def _replace(self, key: str, entry: _Entry) -> None:
+        old = self._items.pop(key, None)
+        self.bytes += entry.size - (old.size if old else 0)
+        self._items[key] = entry
+
+    def _evict(self) -> None:
+        while self.bytes > self.limit and self._items:
+            _, entry = self._items.popitem(last=False)
+            self.bytes -= entry.size
+
+
+@dataclass(frozen=True)
+class _Entry:
+    payload: dict[str, Any]
+    size: int  # bytes of its texts, roughly
+    derived: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
