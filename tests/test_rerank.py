@@ -112,17 +112,17 @@ def test_an_occasion_query_is_covered_by_what_shoppers_wear_for_it() -> None:
 
 def test_word_lines_cover_as_word_sets_do(demo_catalog: Catalog) -> None:
     """The compact word lines a snapshot keeps per product give the coverage the word sets gave, on
-    every demo product's title and text and shoppers' queries with synonyms and occasions."""
+    every demo product's title and description (text: both) and shoppers' queries with synonyms
+    and occasions ("men" is not found in "women")."""
     from modasearch.search.rerank import coverage, query_terms, word_lines
     from modasearch.search.understand import tokens
     from modasearch.search.vocabulary import singular
 
     queries = ["black dress", "t shirt for men", "rainy day", "sneakers", "party frock girls", "tee"]
     for product in demo_catalog.products:
-        payload = {"title": product.title, "text": f"{product.title}. {product.description}"}
-        title_line, text_line = word_lines(payload)
+        title_line, text_line = word_lines({"title": product.title, "text": product.description})
         title = {singular(w) for w in tokens(product.title)}
-        text = title | {singular(w) for w in tokens(payload["text"])}
+        text = title | {singular(w) for w in tokens(product.description)}
         for query in queries:
             terms = query_terms(query)
             assert coverage(terms, title_line) == coverage(terms, title), (query, product.title)
@@ -132,20 +132,27 @@ def test_word_lines_cover_as_word_sets_do(demo_catalog: Catalog) -> None:
 def test_a_snapshot_keeps_what_was_derived_beside_its_payload() -> None:
     from modasearch.search.state import PayloadCache
 
-    cache = PayloadCache(limit=10_000)
-    cache.put_many({"a": {"title": "Black dress"}, "b": {"title": "Red top"}})
-    payloads = cache.get_many(["a", "b"])
     calls: list[str] = []
 
     def derive(payload: dict[str, object]) -> tuple[str, ...]:
         calls.append(str(payload["title"]))
         return (str(payload["title"]).lower(),)
 
+    cache = PayloadCache(limit=1_000)
+    cache.put_many({"a": {"title": "Black dress"}, "b": {"title": "Red top"}})
+    assert cache.bytes == 256 + 11 + 256 + 7
+    payloads = cache.get_many(["a", "b"])
     assert cache.derived(payloads, derive) == {"a": ("black dress",), "b": ("red top",)}
     assert cache.derived(payloads, derive) == {"a": ("black dress",), "b": ("red top",)}
     assert calls == ["Black dress", "Red top"]  # once per product
+    assert cache.bytes == 256 + 11 + 256 + 7 + 11 + 7  # what is kept is counted
     assert cache.derived({"c": {"title": "Blue"}}, derive) == {"c": ("blue",)}  # not cached: derived
-    off = PayloadCache(limit=0)  # a server index: nothing kept
-    assert off.derived({"a": {"title": "X"}}, derive) == {"a": ("x",)}
-    cache.put_many({"d": {"title": "x" * 9_600}})  # past the limit: the least recently used go
-    assert set(cache.get_many(["a", "b", "d"])) == {"d"} and cache.bytes <= 10_000
+    assert cache.get_many(["c"]) == {} and cache.bytes == 548  # ... and not kept
+    cache.put_many({"d": {"title": "x" * 200}})  # 1,004 bytes with the derived lines: "a" goes
+    assert set(cache.get_many(["a", "b", "d"])) == {"b", "d"}
+
+    stale = PayloadCache(limit=1_000)
+    stale.put_many({"a": {"title": "New"}})
+    stale.derived({"a": {"title": "Old"}}, derive)  # another payload than the one kept: not kept
+    assert stale.bytes == 256 + 3
+    assert PayloadCache(limit=0).derived({"a": {"title": "X"}}, derive) == {"a": ("x",)}  # keeps none

@@ -47,8 +47,17 @@ class OnnxTextModel:
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(spec.max_length)
         self.tokenizer.no_padding()
-        self.session = _session(directory / "model.onnx", threads)
+        self.threads = threads
+        self._session: ort.InferenceSession | None = None
         self._query_session: ort.InferenceSession | None = None
+
+    @property
+    def session(self) -> ort.InferenceSession:
+        """The session for batches (documents), on every core; made on first use, so a process that
+        only encodes queries (a search from the command line, a server) never pays for it."""
+        if self._session is None:
+            self._session = _session(self.directory / "model.onnx", self.threads)
+        return self._session
 
     @property
     def query_session(self) -> ort.InferenceSession:
