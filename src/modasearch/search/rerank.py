@@ -60,15 +60,6 @@ def query_terms(query: str) -> list[list[set[str]]]:
     return terms
 
 
-def coverage(terms: Sequence[Sequence[set[str]]], have: Set[str] | str) -> float:
-    """The share of `terms` `have` holds: a set of words, or a word line (see `word_lines`)."""
-    if isinstance(have, str):
-        return line_coverage(line_patterns(terms), have)
-    if not terms:
-        return 0.0
-    return sum(any(option <= have for option in options) for options in terms) / len(terms)
-
-
 Patterns = list[list[tuple[str, ...]]]
 
 
@@ -78,6 +69,7 @@ def line_patterns(terms: Sequence[Sequence[set[str]]]) -> Patterns:
 
 
 def line_coverage(patterns: Patterns, line: str) -> float:
+    """The share of the query's terms a word line holds (a term: any of its options, all its words)."""
     if not patterns:
         return 0.0
     found = sum(any(all(p in line for p in option) for option in options) for options in patterns)
@@ -97,8 +89,8 @@ def mention_values(parse: ParsedQuery | None, fields: Sequence[str]) -> list[tup
 
 
 def word_line(words: Set[str]) -> str:
-    """Words as " w1 w2 ... ": `" w " in line` tests a word, and a line takes a tenth of the memory
-    of a set, small enough to keep for every product of a large catalog."""
+    """Words as " w1 w2 ... ": `" w " in line` tests a word, and a line takes about a tenth of the
+    memory of a set, so a snapshot keeps them for as many products as its payloads."""
     return " " + " ".join(sorted(words)) + " "
 
 

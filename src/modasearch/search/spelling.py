@@ -27,6 +27,12 @@ from modasearch.search.vocabulary import AUDIENCE_WORDS, COLOUR_WORDS, PRODUCT_N
 
 SHOPPER_NOUNS = COLOUR_WORDS | AUDIENCE_WORDS | PRODUCT_NOUNS
 
+
+def shoppers_word(word: str) -> bool:
+    """A word shoppers' queries are made of: a colour, who it is for, a product (or its plural)."""
+    return word in SHOPPER_NOUNS or singular(word) in SHOPPER_NOUNS
+
+
 RARER = 30
 KNOWN_MIN = 5  # a word fewer product texts hold may itself be a misspelling
 COMMON_ENGLISH = 1_000_000  # corpus count: a plural of a word this common is a word ("mary janes")
@@ -118,9 +124,7 @@ class Speller:
         if len(raw) < 5 or not raw.isalpha() or self.frequency(raw) or own >= RARE_ENGLISH:
             return []
         if self._nouns is None:
-            self._nouns = sorted(
-                w for w in self.lexicon if w in SHOPPER_NOUNS or singular(w) in SHOPPER_NOUNS
-            )
+            self._nouns = sorted(w for w in self.lexicon if shoppers_word(w))
         near = process.extract(
             raw, self._nouns, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
         )
@@ -186,7 +190,7 @@ class Speller:
                 holding it, a shopper's word, English use."""
                 key = self.forms.get(w, w)
                 phrase = ((before, key) in self.bigrams) + ((key, after) in self.bigrams)
-                shoppers = w in SHOPPER_NOUNS or singular(w) in SHOPPER_NOUNS
+                shoppers = shoppers_word(w)
                 swapped = sorted(w) == sorted(raw)
                 return (
                     phrase,

@@ -357,7 +357,7 @@ def rerank(ctx: Context, ranker: Ranker, fused: list[Hit], lists: Mapping[str, S
     t = time.perf_counter()
     ids, payloads = candidate_pool(ctx, fused)
     if isinstance(ranker, LinearRanker):
-        lines = ctx.state.payloads.derived({d: payloads[d] for d in ids}, word_lines)
+        lines = ctx.state.payloads.derived(payloads, word_lines)  # payloads: exactly `ids`
         parse, roles = ctx.parse, ctx.state.roles
         features = candidate_features(ids, lists, payloads, parse, ctx.retrieval_text, roles, lines)
         scores = ranker.score(features).tolist()
